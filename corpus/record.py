@@ -1,0 +1,99 @@
+"""One crawled document and the normalisation every writer applies to it."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.errors import RecordError
+
+#: Source kinds a document can have; the search filters on them.
+KINDS = ("page", "readme", "interview")
+
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, no control characters, collapsed runs of spaces and blank lines."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SPACE_RUN.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def content_hash(*parts: str) -> str:
+    """A stable hash of the text a document is indexed with (same text → same hash)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()[:32]
+
+
+@dataclass
+class Document:
+    """One document of the corpus.
+
+    ``id`` is stable across crawls (derived from the canonical URL), so a re-crawl updates the
+    document in place. ``content_hash`` covers the indexed text, so unchanged content is detected
+    even when the server sends no validators.
+    """
+
+    id: str
+    url: str
+    title: str
+    text: str
+    kind: str
+    lab: str = ""
+    lang: str = ""
+    source: str = ""
+    fetched_at: str = ""
+    content_hash: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    description: str = ""
+    headings: list[str] = field(default_factory=list)
+    author: str = ""
+    published: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+        self.title = normalize_text(self.title)
+        self.text = normalize_text(self.text)
+        self.description = normalize_text(self.description)
+        self.headings = [normalize_text(h) for h in self.headings if h.strip()]
+        if not self.content_hash:
+            self.content_hash = self.compute_hash()
+
+    def compute_hash(self) -> str:
+        return content_hash(self.title, self.description, "\n".join(self.headings), self.text)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> Document:
+        """Decode one stored record; raise RecordError saying what is wrong with it."""
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+        if not isinstance(data, dict):
+            raise RecordError("record is not a JSON object")
+        missing = [name for name in ("id", "url", "title", "text", "kind") if not isinstance(data.get(name), str)]
+        if missing:
+            raise RecordError(f"missing or non-text fields: {', '.join(missing)}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        try:
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except (TypeError, ValueError) as exc:
+            raise RecordError(str(exc)) from exc

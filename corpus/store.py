@@ -1,0 +1,208 @@
+"""The corpus on disk: one JSON-lines file per source, replaced atomically.
+
+Layout of a corpus folder::
+
+    sources/<source>.jsonl   one Document per line (UTF-8, NFC)
+    state/<source>.json      the crawler's bookkeeping for that source (opaque here)
+    MANIFEST.json            per source: document count and when it was last written
+
+A writer fills a temporary file beside the target, fsyncs it and renames it over the old one, so a
+process killed at any moment leaves either the old or the new file, never a mix.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import CorpusError, RecordError
+from corpus.record import Document
+
+logger = logging.getLogger(__name__)
+
+_SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+@dataclass
+class ReadReport:
+    """What a full read of the corpus saw: good records and skipped ones with reasons."""
+
+    documents: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_source_name(name: str) -> str:
+    if not _SOURCE_NAME.match(name):
+        raise CorpusError(f"invalid source name {name!r}: use letters, digits, '-', '_' and '.'")
+    return name
+
+
+class Corpus:
+    """A folder of crawled documents.
+
+    >>> corpus = Corpus(tmp_path)                                   # doctest: +SKIP
+    >>> corpus.write_source("lab-blog", [doc1, doc2])               # doctest: +SKIP
+    >>> [d.title for d in corpus.documents()]                       # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.path / "sources"
+
+    def _source_file(self, name: str) -> Path:
+        return self.sources_dir / f"{check_source_name(name)}.jsonl"
+
+    def _state_file(self, name: str) -> Path:
+        return self.path / "state" / f"{check_source_name(name)}.json"
+
+    # -- writing --------------------------------------------------------------------------
+
+    def write_source(self, name: str, documents: Iterable[Document]) -> int:
+        """Replace every document of source ``name`` at once; returns how many were written."""
+        target = self._source_file(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        count = 0
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                for doc in documents:
+                    handle.write(doc.to_json())
+                    handle.write("\n")
+                    count += 1
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(target.parent)
+        self._update_manifest(name, count)
+        return count
+
+    def remove_source(self, name: str) -> None:
+        self._source_file(name).unlink(missing_ok=True)
+        self._state_file(name).unlink(missing_ok=True)
+        manifest = self.manifest()
+        if manifest.pop(name, None) is not None:
+            atomic_write(self.path / "MANIFEST.json", _dump(manifest))
+
+    def write_state(self, name: str, state: dict[str, Any]) -> None:
+        atomic_write(self._state_file(name), _dump(state))
+
+    def _update_manifest(self, name: str, count: int) -> None:
+        manifest = self.manifest()
+        manifest[name] = {"documents": count, "written_at": now_iso()}
+        atomic_write(self.path / "MANIFEST.json", _dump(manifest))
+
+    # -- reading --------------------------------------------------------------------------
+
+    def source_names(self) -> list[str]:
+        if not self.sources_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.sources_dir.glob("*.jsonl") if _SOURCE_NAME.match(p.stem))
+
+    def read_state(self, name: str) -> dict[str, Any]:
+        path = self._state_file(name)
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            logger.warning("ignoring unreadable crawl state %s: %s", path, exc)
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def manifest(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.path / "MANIFEST.json").read_text("utf-8"))
+        except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def source_documents(self, name: str, report: ReadReport | None = None) -> Iterator[Document]:
+        """The documents of one source; unreadable records are skipped, logged and reported."""
+        path = self._source_file(name)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            return
+        with handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    doc = Document.from_json(_decode_line(raw))
+                except RecordError as exc:
+                    reason = f"{path.name}:{number}: {exc}"
+                    logger.warning("skipping corpus record %s", reason)
+                    if report is not None:
+                        report.skipped.append(reason)
+                    continue
+                if report is not None:
+                    report.documents += 1
+                yield doc
+
+    def documents(self, report: ReadReport | None = None) -> Iterator[Document]:
+        """Every readable document of every source, each id once (the first source wins)."""
+        seen: set[str] = set()
+        for name in self.source_names():
+            for doc in self.source_documents(name, report):
+                if doc.id in seen:
+                    continue
+                seen.add(doc.id)
+                yield doc
+
+    def exists(self) -> bool:
+        return bool(self.source_names())
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"not UTF-8 (byte {exc.start})") from exc
+
+
+def _dump(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

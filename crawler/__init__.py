@@ -1,0 +1,26 @@
+"""The crawler: lab web sites, GitHub READMEs and interview pages → the corpus.
+
+Data flows ``crawler → corpus``; the crawler never imports the indexer or the web app.
+"""
+from __future__ import annotations
+
+from crawler.errors import ConfigError, CrawlerError, CrawlLocked, FetchError, RobotsDisallowed
+from crawler.fetch import Fetcher
+from crawler.run import CrawlSummary, crawl
+from crawler.settings import CrawlSettings
+from crawler.sources import SourcesConfig, load_sources, parse_sources
+
+__all__ = [
+    "ConfigError",
+    "CrawlLocked",
+    "CrawlSettings",
+    "CrawlSummary",
+    "CrawlerError",
+    "FetchError",
+    "Fetcher",
+    "RobotsDisallowed",
+    "SourcesConfig",
+    "crawl",
+    "load_sources",
+    "parse_sources",
+]

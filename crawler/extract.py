@@ -1,0 +1,211 @@
+"""HTML → the parts of a page worth indexing, with boilerplate (navigation, bio cards, "read next") left out.
+
+A hand-written extractor tuned for the static blogs labs publish (Jekyll/Ghost themes, GitHub Pages):
+it keeps the main content element when the page has one and drops page chrome by tag and by class.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Tag
+
+from crawler.urls import normalize_url
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "form", "iframe", "button", "nav", "aside")
+_CHROME_TAGS = ("header", "footer")
+_BOILERPLATE = re.compile(
+    r"(^|[-_ ])(nav|navbar|menu|site-header|site-footer|footer|sidebar|author-card|author-profile|"
+    r"read-next|related|share|social|subscribe|floating-header|comments?|breadcrumbs?|cookie|"
+    r"advert|banner|pagination|skip-link)([-_ ]|$)",
+    re.IGNORECASE,
+)
+_MAIN_SELECTORS = ("article .post-full-content", "[itemprop=articleBody]", ".post-content", ".entry-content",
+                   "article", "main", "[role=main]", "#content", ".content")
+# A listing page (home, author, tag) introduces itself in a header block outside its main element.
+_INTRO_SELECTORS = ".site-header-content, .author-header, .tag-header, .page-header, .hero"
+_BLOCKS = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+           "pre", "blockquote", "table", "tr", "br", "dd", "dt", "figure", "figcaption", "main", "header"}
+
+
+@dataclass
+class ExtractedPage:
+    """What the indexer needs from one HTML page, plus the links the crawler follows."""
+
+    title: str = ""
+    text: str = ""
+    description: str = ""
+    headings: list[str] = field(default_factory=list)
+    author: str = ""
+    published: str = ""
+    lang: str = ""
+    canonical: str | None = None
+    links: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    noindex: bool = False
+    nofollow: bool = False
+    #: share of the main text that is link text: high on listings (home, tag and author pages)
+    link_density: float = 0.0
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str:
+    for name in names:
+        tag = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
+        if isinstance(tag, Tag) and tag.get("content"):
+            return str(tag["content"]).strip()
+    return ""
+
+
+def _is_boilerplate(tag: Tag) -> bool:
+    if tag.attrs is None:
+        return False
+    names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    role = str(tag.get("role") or "")
+    return bool(_BOILERPLATE.search(names)) or role in ("navigation", "banner", "contentinfo", "complementary")
+
+
+def block_text(root: Tag) -> str:
+    """Text of ``root`` with line breaks between block elements, so paragraphs stay apart."""
+    parts: list[str] = []
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            if node.name in _BLOCKS:
+                parts.append("\n")
+        elif node.__class__.__name__ == "NavigableString":
+            parts.append(str(node))
+    return "".join(parts)
+
+
+def extract_html(html: str, base_url: str) -> ExtractedPage:
+    """Parse a page; never raises on broken markup (the parser repairs what it can)."""
+    soup = BeautifulSoup(html, "html.parser")
+    page = ExtractedPage()
+    page.links = _links(soup, base_url)
+    page.feeds = [u for u in (_abs(link.get("href"), base_url) for link in soup.find_all("link", href=True)
+                              if "alternate" in (link.get("rel") or [])
+                              and "xml" in str(link.get("type") or "")) if u]
+    canonical = soup.find("link", rel="canonical", href=True)
+    if isinstance(canonical, Tag):
+        page.canonical = _abs(canonical.get("href"), base_url)
+    robots = _meta(soup, "robots").lower()
+    page.noindex, page.nofollow = "noindex" in robots, "nofollow" in robots
+    html_tag = soup.find("html")
+    if isinstance(html_tag, Tag):
+        page.lang = str(html_tag.get("lang") or "").split("-")[0].lower()
+
+    title_tag = soup.find("title")
+    page.title = _meta(soup, "og:title") or (title_tag.get_text(" ", strip=True) if title_tag else "")
+    if re.search(r"%[0-9a-fA-F]{2}", page.title):
+        page.title = unquote(page.title)  # some themes put the URL-encoded tag name in og:title
+    page.description = _meta(soup, "description", "og:description")
+    page.published = _meta(soup, "article:published_time", "date", "dc.date")
+    page.author = _author(soup)
+
+    body = soup.body or soup
+    intro = [block_text(t) for t in body.select(_INTRO_SELECTORS)]
+    for tag in body.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in body.find_all(True):
+        if tag.decomposed:
+            continue
+        if _is_boilerplate(tag) and tag.name not in ("body", "html", "main", "article"):
+            tag.decompose()
+    main = _main_element(body)
+    if main is None:
+        for tag in body.find_all(_CHROME_TAGS):
+            if not tag.decomposed and tag.find_parent("article") is None:
+                tag.decompose()
+        main = body
+    page.headings = [h.get_text(" ", strip=True) for h in main.find_all(["h1", "h2", "h3", "h4"])
+                     if h.get_text(strip=True)]
+    heading = body.find("h1")
+    if not page.title and isinstance(heading, Tag):
+        page.title = heading.get_text(" ", strip=True)
+    if main is not body and isinstance(heading, Tag) and heading.get_text(strip=True) not in page.headings:
+        page.headings.insert(0, heading.get_text(" ", strip=True))
+    page.text = "\n".join([*intro, block_text(main)]) if main is not body else block_text(main)
+    text_chars = len(main.get_text(strip=True)) or 1
+    page.link_density = min(1.0, sum(len(a.get_text(strip=True)) for a in main.find_all("a")) / text_chars)
+    if not page.published:
+        time_tag = main.find("time", datetime=True) or body.find("time", datetime=True)
+        if isinstance(time_tag, Tag):
+            page.published = str(time_tag["datetime"])
+    return page
+
+
+def _main_element(body: Tag) -> Tag | None:
+    for selector in _MAIN_SELECTORS:
+        found = body.select(selector)
+        # Several matches (post cards on a listing) mean this selector does not mark the main content.
+        if len(found) == 1 and len(found[0].get_text(strip=True)) >= 40:
+            return found[0]
+    return None
+
+
+def _author(soup: BeautifulSoup) -> str:
+    author = _meta(soup, "author", "article:author", "twitter:creator")
+    if author and not author.startswith(("http", "@")):
+        return author
+    card = soup.select_one(".author-card h4, .author-card .author-name, [rel=author], [itemprop=author]")
+    return card.get_text(" ", strip=True) if isinstance(card, Tag) else ""
+
+
+def _abs(href: object, base: str) -> str | None:
+    if not isinstance(href, str) or not href.strip():
+        return None
+    return normalize_url(href, base)
+
+
+def _links(soup: BeautifulSoup, base: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for anchor in soup.find_all("a", href=True):
+        if "nofollow" in (anchor.get("rel") or []):
+            continue
+        url = _abs(anchor["href"], base)
+        if url:
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+_MD_FENCE = re.compile(r"^(```|~~~)")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+_MD_REF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$")
+_MD_HTML = re.compile(r"<[^>]{1,300}>")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def extract_markdown(markdown: str) -> ExtractedPage:
+    """A README's readable text and its headings (code blocks kept: identifiers are searched too)."""
+    page = ExtractedPage()
+    lines: list[str] = []
+    in_fence = False
+    for raw in markdown.splitlines():
+        if _MD_FENCE.match(raw.strip()):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            lines.append(raw)
+            continue
+        if _MD_REF.match(raw) or _MD_TABLE_RULE.match(raw):
+            continue
+        line = _MD_IMAGE.sub(r"\1", raw)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_HTML.sub(" ", line)
+        heading = _MD_HEADING.match(line)
+        if heading:
+            text = _MD_EMPHASIS.sub("", heading.group(2)).strip()
+            if text:
+                page.headings.append(text)
+                if not page.title and len(heading.group(1)) <= 2:
+                    page.title = text
+            lines.append(text)
+            continue
+        line = _MD_EMPHASIS.sub("", line).replace("|", " ")
+        line = re.sub(r"^\s*([-*+>]|\d+\.)\s+", "", line)
+        lines.append(line)
+    page.text = "\n".join(lines)
+    return page

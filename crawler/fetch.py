@@ -1,0 +1,253 @@
+"""HTTP fetching with manners: robots.txt, per-host delay and concurrency 1, retries, size limits.
+
+The HTTP client, the clock and the sleep function are injected so tests can run against local
+servers without waiting for real delays.
+"""
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from crawler.errors import FetchError, HTTPStatusError, RedirectError, RobotsDisallowed, TooLarge
+from crawler.robots import RobotsRules
+from crawler.settings import CrawlSettings
+from crawler.urls import normalize_url
+
+logger = logging.getLogger(__name__)
+
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+_REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+@dataclass
+class Response:
+    """A fetched URL: final address after redirects, status, headers and body bytes."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes = b""
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+@dataclass
+class FetchStats:
+    requests: int = 0
+    conditional: int = 0
+    not_modified: int = 0
+    bytes: int = 0
+    retries: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **counts: int) -> None:
+        with self.lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+
+class _HostGate:
+    """Per-host mutual exclusion plus the earliest time the next request may start."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.next_time = 0.0
+        self.delay: float | None = None
+        self.robots: RobotsRules | None = None
+
+
+class Fetcher:
+    """Fetches URLs politely; one instance is shared by every source of a crawl.
+
+    >>> with httpx.Client() as client:                        # doctest: +SKIP
+    ...     fetcher = Fetcher(client, CrawlSettings(delay=0))
+    ...     fetcher.get("http://127.0.0.1:8000/").status
+    200
+    """
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        settings: CrawlSettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.clock = clock
+        self.sleep = sleep
+        self.stats = FetchStats()
+        self._gates: dict[str, _HostGate] = {}
+        self._gates_lock = threading.Lock()
+
+    # -- politeness ----------------------------------------------------------------------
+
+    def _gate(self, url: str) -> _HostGate:
+        host = urlsplit(url).netloc
+        with self._gates_lock:
+            return self._gates.setdefault(host, _HostGate())
+
+    def robots(self, url: str) -> RobotsRules:
+        """The robots.txt rules of the URL's host (fetched on first use, then cached)."""
+        gate = self._gate(url)
+        if gate.robots is None:
+            gate.robots = self._load_robots(url)
+            crawl_delay = gate.robots.crawl_delay()
+            if crawl_delay is not None:
+                gate.delay = min(max(crawl_delay, self.settings.delay), self.settings.max_crawl_delay)
+                logger.info("%s asks for Crawl-delay %s s", urlsplit(url).netloc, crawl_delay)
+        return gate.robots
+
+    def _load_robots(self, url: str) -> RobotsRules:
+        robots_url = urljoin(url, "/robots.txt")
+        agent = self.settings.user_agent
+        try:
+            response = self._request(robots_url, {}, allow_redirects=True, use_robots=False)
+        except HTTPStatusError as exc:
+            if exc.status >= 500:
+                logger.warning("robots.txt at %s answered %s; not crawling that host now", robots_url, exc.status)
+                return RobotsRules.disallow_all(agent)
+            return RobotsRules.allow_all(agent)
+        except FetchError as exc:
+            logger.warning("robots.txt unreachable (%s); assuming no rules", exc.reason)
+            return RobotsRules.allow_all(agent)
+        return RobotsRules(response.body.decode("utf-8", "replace"), agent)
+
+    def host_delay(self, url: str) -> float:
+        gate = self._gate(url)
+        return gate.delay if gate.delay is not None else self.settings.delay
+
+    # -- requests ------------------------------------------------------------------------
+
+    def get(self, url: str, headers: dict[str, str] | None = None, *, allow_redirects: bool = True,
+            scope: Callable[[str], bool] | None = None, robots: bool = True) -> Response:
+        """GET with robots check, retries and redirect following (within ``scope`` if given).
+
+        ``robots=False`` is for APIs (the GitHub REST API), which robots.txt does not govern.
+        """
+        return self._request(url, dict(headers or {}), allow_redirects=allow_redirects, scope=scope,
+                             use_robots=robots)
+
+    def _request(self, url: str, headers: dict[str, str], *, allow_redirects: bool,
+                 use_robots: bool = True, scope: Callable[[str], bool] | None = None) -> Response:
+        seen: list[str] = [url]
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            if use_robots and not self.robots(current).allowed(current):
+                raise RobotsDisallowed(f"robots.txt disallows {current}")
+            response = self._with_retries(current, headers)
+            if response.status not in _REDIRECT_STATUSES or not allow_redirects:
+                return response
+            location = response.headers.get("location")
+            target = normalize_url(location, current) if location else None
+            if target is None:
+                raise RedirectError(current, f"redirect without a usable Location ({location!r})")
+            if target in seen:
+                raise RedirectError(url, f"redirect loop via {target}")
+            if scope is not None and not scope(target):
+                raise RedirectError(url, f"redirects outside the site to {target}")
+            seen.append(target)
+            current = target
+        raise RedirectError(url, f"more than {self.settings.max_redirects} redirects")
+
+    def _with_retries(self, url: str, headers: dict[str, str]) -> Response:
+        attempt = 0
+        while True:
+            try:
+                response = self._polite_send(url, headers)
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                if attempt >= self.settings.retries:
+                    raise FetchError(url, f"{type(exc).__name__}: {exc or 'no answer'}") from exc
+                wait = self.settings.backoff * 2**attempt
+            else:
+                if response.status < 400 or response.status == 304:
+                    return response
+                if response.status not in _RETRY_STATUSES or attempt >= self.settings.retries:
+                    raise HTTPStatusError(url, response.status, response.headers)
+                wait = self._retry_after(response) or self.settings.backoff * 2**attempt
+                if wait > self.settings.max_retry_after:
+                    raise FetchError(url, f"HTTP {response.status}, Retry-After {wait:.0f} s is too long")
+            attempt += 1
+            self.stats.add(retries=1)
+            logger.info("retrying %s in %.1f s (attempt %d)", url, wait, attempt + 1)
+            self.sleep(wait)
+
+    def _retry_after(self, response: Response) -> float | None:
+        value = response.headers.get("retry-after")
+        if not value:
+            return None
+        if value.strip().isdigit():
+            return float(value.strip())
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+    def _polite_send(self, url: str, headers: dict[str, str]) -> Response:
+        gate = self._gate(url)
+        with gate.lock:
+            wait = gate.next_time - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+            try:
+                return self._send(url, headers)
+            finally:
+                gate.next_time = self.clock() + self.host_delay(url)
+
+    def _send(self, url: str, headers: dict[str, str]) -> Response:
+        headers = {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate", **headers}
+        conditional = any(h.lower() in ("if-none-match", "if-modified-since") for h in headers)
+        self.stats.add(requests=1, conditional=int(conditional))
+        request = self.client.build_request("GET", url, headers=headers)
+        response = self.client.send(request, stream=True, follow_redirects=False)
+        try:
+            body = b""
+            if response.status_code not in _REDIRECT_STATUSES and response.status_code != 304:
+                body = self._read_limited(url, response)
+        finally:
+            response.close()
+        self.stats.add(not_modified=int(response.status_code == 304), bytes=len(body))
+        return Response(url=url, status=response.status_code, headers=response.headers, body=body)
+
+    def _read_limited(self, url: str, response: httpx.Response) -> bytes:
+        """Read the body, decompressing by hand so a gzip bomb is cut off at ``max_bytes``."""
+        limit = self.settings.max_bytes
+        declared = response.headers.get("content-length", "")
+        encoding = response.headers.get("content-encoding", "").lower().strip()
+        if declared.isdigit() and int(declared) > limit and not encoding:
+            raise TooLarge(url, f"Content-Length {declared} exceeds the {limit}-byte limit")
+        decoder = None
+        if encoding in ("gzip", "x-gzip"):
+            decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            decoder = zlib.decompressobj()
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for raw in response.iter_raw():
+                piece = decoder.decompress(raw, limit + 1 - size) if decoder else raw
+                size += len(piece)
+                if size > limit:
+                    raise TooLarge(url, f"body exceeds the {limit}-byte limit")
+                chunks.append(piece)
+        except zlib.error as exc:
+            raise FetchError(url, f"broken {encoding} body: {exc}") from exc
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise FetchError(url, f"{type(exc).__name__} while reading the body") from exc
+        return b"".join(chunks)

@@ -1,0 +1,235 @@
+"""READMEs of GitHub repositories through the REST API (listing, then one README per repository).
+
+Conditional requests (If-None-Match) make unchanged READMEs free against the rate limit; when the
+limit runs out the source stops cleanly and keeps what it already has.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote
+
+from corpus import Document
+from crawler.errors import CrawlerError, FetchError, HTTPStatusError, RateLimited
+from crawler.extract import extract_markdown
+from crawler.fetch import Fetcher, Response
+from crawler.lang import guess_language
+from crawler.result import SourceResult
+from crawler.settings import CrawlSettings
+from crawler.site import doc_id, now_iso
+from crawler.sources import GitHubSource
+
+logger = logging.getLogger(__name__)
+
+_NEXT = re.compile(r"<([^>]+)>\s*;\s*rel=\"next\"")
+_ACCEPT = "application/vnd.github+json"
+
+
+class GitHubCrawler:
+    def __init__(self, source: GitHubSource, fetcher: Fetcher, settings: CrawlSettings,
+                 previous: list[Document], state: dict[str, Any],
+                 progress: Callable[[str], None] | None = None, token: str | None = None) -> None:
+        self.source = source
+        self.fetcher = fetcher
+        self.settings = settings
+        self.previous = {d.id: d for d in previous}
+        self.old_repos: dict[str, dict[str, Any]] = dict(state.get("repos", {}))
+        self.progress = progress or (lambda url: None)
+        self.token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
+        self.result = SourceResult(source.name)
+        self.repos: dict[str, dict[str, Any]] = {}
+        self.kept: dict[str, Document] = {}
+
+    def _headers(self, etag: str = "") -> dict[str, str]:
+        headers = {"Accept": _ACCEPT, "X-GitHub-Api-Version": "2022-11-28"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if etag:
+            headers["If-None-Match"] = etag
+        return headers
+
+    def _get(self, url: str, etag: str = "") -> Response:
+        try:
+            response = self.fetcher.get(url, self._headers(etag), robots=False)
+        except HTTPStatusError as exc:
+            if exc.status in (403, 429) and exc.headers is not None and exc.headers.get("x-ratelimit-remaining") == "0":
+                raise _rate_limited(exc.headers) from exc
+            raise
+        return response
+
+    def run(self) -> SourceResult:
+        try:
+            listing = self._list_repositories()
+        except RateLimited as exc:
+            return self._stop(exc, keep_all=True)
+        except FetchError as exc:
+            self.result.failed = f"cannot list repositories: {exc}"
+            self.result.documents = list(self.previous.values())
+            self.result.state = {"repos": self.old_repos}
+            return self.result
+        try:
+            for repo in listing:
+                self._readme(repo)
+        except RateLimited as exc:
+            return self._stop(exc, keep_all=False)
+        self.result.documents = list(self.kept.values())
+        self.result.removed = sum(1 for d in self.previous if d not in self.kept)
+        self.result.state = {"repos": self.repos}
+        return self.result
+
+    def _stop(self, exc: RateLimited, *, keep_all: bool) -> SourceResult:
+        when = (datetime.fromtimestamp(exc.reset_at, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+                if exc.reset_at else "later")
+        message = f"GitHub rate limit exhausted; kept what we have, retry after {when}"
+        logger.warning("%s: %s", self.source.name, message)
+        self.result.notes.append(message)
+        for doc in self.previous.values():
+            self.kept.setdefault(doc.id, doc)
+        for name, entry in self.old_repos.items():
+            self.repos.setdefault(name, entry)
+        self.result.documents = list(self.kept.values())
+        self.result.state = {"repos": self.repos}
+        return self.result
+
+    def _list_repositories(self) -> list[dict[str, Any]]:
+        repos: dict[str, dict[str, Any]] = {}
+        for owner in self.source.owners:
+            for repo in self._paginate(f"{self.source.api_url}/orgs/{quote(owner)}/repos?per_page=100&type=public",
+                                       fallback=f"{self.source.api_url}/users/{quote(owner)}/repos?per_page=100"):
+                if repo.get("fork") and not self.source.include_forks:
+                    continue
+                repos.setdefault(repo["full_name"].lower(), repo)
+        for full_name in self.source.repos:
+            if full_name.lower() in repos:
+                continue
+            response = self._get(f"{self.source.api_url}/repos/{full_name}")
+            repos[full_name.lower()] = _json(response)
+        return list(repos.values())
+
+    def _paginate(self, url: str, fallback: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        next_url: str | None = url
+        while next_url:
+            self.progress(next_url)
+            try:
+                response = self._get(next_url)
+            except HTTPStatusError as exc:
+                if exc.status == 404 and next_url == url and fallback:
+                    next_url, url, fallback = fallback, fallback, ""
+                    continue
+                raise
+            page = _json(response)
+            if not isinstance(page, list):
+                raise FetchError(next_url, "repository listing is not a JSON list")
+            items.extend(r for r in page if isinstance(r, dict) and "full_name" in r)
+            match = _NEXT.search(response.headers.get("link", ""))
+            next_url = match.group(1) if match else None
+        return items
+
+    def _readme(self, repo: dict[str, Any]) -> None:
+        full_name = repo["full_name"]
+        key = full_name.lower()
+        old = self.old_repos.get(key)
+        previous = self.previous.get(doc_id(f"github:{key}"))
+        url = f"{self.source.api_url}/repos/{full_name}/readme"
+        self.progress(url)
+        try:
+            response = self._get(url, (old or {}).get("etag", "") if previous else "")
+        except HTTPStatusError as exc:
+            if exc.gone:
+                failures = int((old or {}).get("failures", 0)) + 1
+                if previous is not None and failures < self.settings.gone_after:
+                    self.kept[previous.id] = previous
+                    self.repos[key] = {**(old or {}), "failures": failures}
+                elif previous is not None:
+                    logger.info("removing README of %s: gone on %d crawls in a row", full_name, failures)
+                return
+            self.result.errors += 1
+            logger.warning("%s", exc)
+            self._keep(key, old, previous)
+            return
+        except FetchError as exc:
+            self.result.errors += 1
+            logger.warning("%s", exc)
+            self._keep(key, old, previous)
+            return
+        if response.not_modified and previous is not None:
+            self.result.unchanged += 1
+            previous.extra.update(_metadata(repo))
+            self.kept[previous.id] = previous
+            self.repos[key] = {**(old or {}), "failures": 0}
+            return
+        self.result.fetched += 1
+        try:
+            doc = self._document(repo, response)
+        except CrawlerError as exc:
+            self.result.errors += 1
+            logger.warning("%s: %s", full_name, exc)
+            self._keep(key, old, previous)
+            return
+        doc = self.result.classify(doc, previous)
+        self.kept[doc.id] = doc
+        self.repos[key] = {"etag": response.headers.get("etag", ""), "failures": 0}
+
+    def _keep(self, key: str, old: dict[str, Any] | None, previous: Document | None) -> None:
+        if previous is not None:
+            self.kept[previous.id] = previous
+        if old is not None:
+            self.repos[key] = old
+
+    def _document(self, repo: dict[str, Any], response: Response) -> Document:
+        payload = _json(response)
+        if not isinstance(payload, dict) or payload.get("encoding") != "base64":
+            raise CrawlerError("README answer is not base64 content")
+        try:
+            markdown = base64.b64decode(payload.get("content", ""), validate=False).decode("utf-8", "replace")
+        except (binascii.Error, ValueError) as exc:
+            raise CrawlerError(f"README content is not valid base64: {exc}") from exc
+        page = extract_markdown(markdown)
+        full_name = repo["full_name"]
+        description = repo.get("description") or ""
+        return Document(
+            id=doc_id(f"github:{full_name.lower()}"),
+            url=repo.get("html_url") or f"https://github.com/{full_name}",
+            title=full_name if not page.title else f"{full_name}: {page.title}",
+            text=page.text, kind=self.source.kind, lab=self.source.lab_for(full_name),
+            lang=guess_language(description + "\n" + page.text), source=self.source.name,
+            fetched_at=now_iso(), etag=response.headers.get("etag", ""), description=description,
+            headings=page.headings, published=repo.get("pushed_at") or "", extra=_metadata(repo),
+        )
+
+
+def _metadata(repo: dict[str, Any]) -> dict[str, Any]:
+    """Repository facts that help search and display."""
+    return {
+        "repo": repo.get("full_name", ""),
+        "repo_name": repo.get("name", ""),
+        "topics": list(repo.get("topics") or []),
+        "language": repo.get("language") or "",
+        "stars": int(repo.get("stargazers_count") or 0),
+        "pushed_at": repo.get("pushed_at") or "",
+        "archived": bool(repo.get("archived")),
+        "fork": bool(repo.get("fork")),
+    }
+
+
+def _json(response: Response) -> Any:
+    try:
+        return json.loads(response.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FetchError(response.url, f"answer is not JSON: {exc}") from exc
+
+
+def _rate_limited(headers: Any) -> RateLimited:
+    reset = headers.get("x-ratelimit-reset", "")
+    reset_at = float(reset) if reset.isdigit() else None
+    wait = f" in {max(0, int(reset_at - time.time()))} s" if reset_at else ""
+    return RateLimited(f"GitHub API rate limit exhausted; it resets{wait}", reset_at)

@@ -1,0 +1,77 @@
+"""Fetch explicit URLs once each (interviews, articles); no link following."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from corpus import Document
+from crawler.decode import decode_body
+from crawler.errors import FetchError, HTTPStatusError, RobotsDisallowed
+from crawler.extract import ExtractedPage, extract_html
+from crawler.fetch import Fetcher
+from crawler.result import SourceResult
+from crawler.settings import CrawlSettings
+from crawler.site import page_document, validators
+from crawler.sources import PagesSource
+from crawler.urls import page_key
+
+logger = logging.getLogger(__name__)
+
+
+def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, previous: list[Document],
+                state: dict[str, Any], progress: Callable[[str], None] | None = None) -> SourceResult:
+    result = SourceResult(source.name)
+    by_id = {d.id: d for d in previous}
+    old_pages: dict[str, dict[str, Any]] = state.get("pages", {})
+    pages: dict[str, dict[str, Any]] = {}
+    kept: dict[str, Document] = {}
+    hashes: dict[str, str] = {}
+    for url in source.urls:
+        key = page_key(url)
+        old = old_pages.get(key)
+        if progress:
+            progress(url)
+        try:
+            response = fetcher.get(url, validators(old))
+        except RobotsDisallowed:
+            logger.info("robots.txt disallows %s", url)
+            continue
+        except FetchError as exc:
+            result.errors += 1
+            logger.warning("%s", exc)
+            gone = isinstance(exc, HTTPStatusError) and exc.gone
+            failures = int((old or {}).get("failures", 0)) + int(gone)
+            keep = by_id.get((old or {}).get("doc_id", ""))
+            if old is not None and not (gone and failures >= settings.gone_after):
+                pages[key] = {**old, "failures": failures}
+                if keep is not None:
+                    kept[keep.id] = keep
+            continue
+        if response.not_modified and old is not None:
+            result.unchanged += 1
+            pages[key] = {**old, "failures": 0}
+            keep = by_id.get(old.get("doc_id", ""))
+            if keep is not None:
+                kept.setdefault(keep.id, keep)
+            continue
+        result.fetched += 1
+        text = decode_body(response.body, response.headers.get("content-type", ""))
+        if response.content_type in ("text/plain", "text/markdown"):
+            page = ExtractedPage(title=url.rsplit("/", 1)[-1], text=text)
+        else:
+            page = extract_html(text, response.url)
+        doc = page_document(source.name, source.kind, source.lab, response.url, key, page, response)
+        entry = {"url": url, "etag": doc.etag, "last_modified": doc.last_modified, "failures": 0}
+        # The same text at two addresses (one page in two encodings, a mirror) is one document.
+        if doc.content_hash in hashes:
+            pages[key] = {**entry, "doc_id": hashes[doc.content_hash]}
+            continue
+        hashes[doc.content_hash] = doc.id
+        doc = result.classify(doc, by_id.get(doc.id))
+        kept[doc.id] = doc
+        pages[key] = {**entry, "doc_id": doc.id}
+    result.documents = list(kept.values())
+    result.removed = sum(1 for d in by_id if d not in kept)
+    result.state = {"pages": pages}
+    return result

@@ -1,0 +1,38 @@
+"""Text analysis: Korean morphemes + English stems for the main fields, Hangul bigrams for recall.
+
+>>> [t.text for t in text_analyzer()("강화학습으로 Networks를 배우기")]
+['강화', '학습', 'network', '배우']
+"""
+from __future__ import annotations
+
+from whoosh.analysis import Analyzer, LowercaseFilter
+
+from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
+from indexer.analysis.english import EnglishStemFilter
+from indexer.analysis.korean import KoreanTokenizer, morphemes
+from indexer.analysis.normalize import fold_width, normalize_query
+
+#: Bumped whenever analysis output changes: an index built with another version must be rebuilt.
+ANALYSIS_VERSION = 1
+
+
+def text_analyzer() -> Analyzer:
+    return KoreanTokenizer() | LowercaseFilter() | EnglishStemFilter()
+
+
+def bigram_analyzer() -> Analyzer:
+    return HangulBigramTokenizer()
+
+
+__all__ = [
+    "ANALYSIS_VERSION",
+    "EnglishStemFilter",
+    "HangulBigramTokenizer",
+    "KoreanTokenizer",
+    "bigram_analyzer",
+    "bigrams",
+    "fold_width",
+    "morphemes",
+    "normalize_query",
+    "text_analyzer",
+]

@@ -1,0 +1,117 @@
+"""User query text → a Whoosh query. Never raises on syntax: every input becomes some query.
+
+Supported: plain words (any may match; more matches rank higher), "exact phrases", -exclusions and
+-"excluded phrases", and filters ``lab:``, ``kind:``, ``lang:`` (values in quotes may hold spaces).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as q
+
+from indexer.analysis import bigrams, normalize_query, text_analyzer
+from indexer.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
+
+FILTER_FIELDS = ("lab", "kind", "lang")
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+_TOKEN = re.compile(r'(-?)(?:([A-Za-z_]+):)?(?:"([^"]*)"?|(\S+))')
+_KIND_ALIASES = {"readme": "readme", "readmes": "readme", "page": "page", "pages": "page", "lab": "page",
+                 "interview": "interview", "interviews": "interview", "인터뷰": "interview", "랩": "page",
+                 "리드미": "readme", "페이지": "page"}
+
+
+@dataclass
+class ParsedQuery:
+    text: str = ""
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text.strip() or self.phrases)
+
+
+def parse(raw: str) -> ParsedQuery:
+    text = normalize_query(raw)[:MAX_QUERY_CHARS]
+    parsed = ParsedQuery()
+    words: list[str] = []
+    for match in _TOKEN.finditer(text):
+        negate, fieldname, quoted, bare = match.groups()
+        value = quoted if quoted is not None else (bare or "")
+        fieldname = (fieldname or "").lower()
+        if fieldname in FILTER_FIELDS and value.strip():
+            if fieldname == "kind":
+                value = _KIND_ALIASES.get(value.lower(), value.lower())
+            parsed.filters.setdefault(fieldname, []).append(value.strip())
+            continue
+        if fieldname:  # unknown field: search its name and value as words
+            value = f"{fieldname} {value}"
+        if not value.strip():
+            continue
+        if negate:
+            parsed.excluded.append(value)
+        elif quoted is not None:
+            parsed.phrases.append(value)
+            words.append(value)
+        else:
+            words.append(value)
+    parsed.text = " ".join(words)
+    return parsed
+
+
+def analyze(text: str) -> list[str]:
+    """Distinct query terms of ``text`` in order (query mode: compounds whole)."""
+    seen: dict[str, None] = {}
+    for token in text_analyzer()(text, mode="query"):
+        if token.text.strip():
+            seen.setdefault(token.text, None)
+    return list(seen)[:MAX_TERMS]
+
+
+def term_query(term: str, weight: float = 1.0) -> q.Query:
+    return q.Or([q.Term(name, term, boost=boost * weight) for name, boost in FIELD_WEIGHTS.items()])
+
+
+def bigram_query(text: str, weight: float = 1.0) -> q.Query | None:
+    grams = list(dict.fromkeys(g for g, _, _ in bigrams(text)))[:MAX_TERMS]
+    if not grams:
+        return None
+    return q.Or([q.Term(name, g, boost=boost * weight) for name, boost in BIGRAM_WEIGHTS.items() for g in grams])
+
+
+def phrase_query(text: str) -> q.Query | None:
+    words = [t.text for t in text_analyzer()(text, mode="query")][:MAX_TERMS]
+    if not words:
+        return None
+    if len(words) == 1:
+        return q.Or([q.Term(name, words[0]) for name in ("title", "headings", "body")])
+    return q.Or([q.Phrase(name, words) for name in ("title", "headings", "body")])
+
+
+def build(parsed: ParsedQuery, expansions: list[tuple[str, float]] | None = None) -> q.Query:
+    """The scoring query; filters are applied separately (see :func:`filter_query`)."""
+    should: list[q.Query] = [term_query(t) for t in analyze(parsed.text)]
+    grams = bigram_query(parsed.text)
+    if grams is not None:
+        should.append(grams)
+    for term, weight in expansions or []:
+        should.append(term_query(term, weight))
+    main: q.Query = q.Or(should, scale=0.9) if should else q.NullQuery
+    musts = [p for p in (phrase_query(text) for text in parsed.phrases) if p is not None]
+    if musts:
+        main = q.And([*musts, main]) if should else q.And(musts)
+    excluded = [p for p in (phrase_query(text) for text in parsed.excluded) if p is not None]
+    if excluded:
+        main = q.AndNot(main, q.Or(excluded))
+    return main
+
+
+def filter_query(filters: dict[str, list[str]]) -> q.Query | None:
+    parts = []
+    for name, values in filters.items():
+        if name in FILTER_FIELDS and values:
+            parts.append(q.Or([q.Term(name, v, boost=0.0) for v in values]))
+    return q.And(parts) if parts else None

@@ -1,0 +1,54 @@
+"""The index schema: which document parts are searched, stored and faceted."""
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from indexer.analysis import bigram_analyzer, text_analyzer
+
+#: Bumped whenever the fields change; the index records it and the app refuses a mismatch.
+SCHEMA_VERSION = 1
+
+#: Searched fields and their weight for the words the user typed (BM25F).
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 4.0,
+    "headings": 2.0,
+    "repo": 3.0,
+    "description": 1.5,
+    "lab_text": 2.0,
+    "author": 2.0,
+    "url_path": 1.0,
+    "body": 1.0,
+}
+#: The bigram recall fields and their (lower) weight.
+BIGRAM_WEIGHTS: dict[str, float] = {"title_bigram": 0.8, "body_bigram": 0.3}
+
+
+def build_schema() -> Schema:
+    text = text_analyzer()
+    grams = bigram_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        url=STORED(),
+        title=TEXT(analyzer=text, stored=True, field_boost=1.0, spelling=True),
+        headings=TEXT(analyzer=text, stored=True),
+        description=TEXT(analyzer=text, stored=True),
+        body=TEXT(analyzer=text, stored=True, spelling=True),
+        repo=TEXT(analyzer=text),
+        lab_text=TEXT(analyzer=text),
+        author=TEXT(analyzer=text, stored=True),
+        url_path=TEXT(analyzer=text),
+        title_bigram=TEXT(analyzer=grams),
+        body_bigram=TEXT(analyzer=grams),
+        kind=ID(stored=True, sortable=True),
+        lab=ID(stored=True, sortable=True),
+        lang=ID(stored=True, sortable=True),
+        source=ID(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+        published_text=STORED(),
+        fetched_at=STORED(),
+        content_hash=ID(stored=True),
+        extra=STORED(),
+        stars=NUMERIC(stored=True),
+        doc_rank=NUMERIC(int, bits=32, stored=False, sortable=True),  # prior × 100
+        tags=KEYWORD(stored=True, commas=True, lowercase=True),
+    )

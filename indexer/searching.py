@@ -1,0 +1,204 @@
+"""Searching the live index: the one API the web app uses.
+
+``SearchIndex`` follows the live generation (it notices a new one within ``reload_interval``
+seconds), keeps one opened Whoosh index per generation, and turns a user query into ranked,
+highlighted, faceted results.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import TimeLimit
+
+from indexer import query as userquery
+from indexer.analysis import ANALYSIS_VERSION
+from indexer.errors import IndexNotFound, SchemaMismatch
+from indexer.schema import SCHEMA_VERSION
+from indexer.scoring import PriorBM25F
+from indexer.snippets import make_snippet
+from indexer.store import POINTER, current_generation, read_meta
+
+logger = logging.getLogger(__name__)
+
+MAX_PER_PAGE = 50
+MAX_PAGE = 100
+
+
+@dataclass
+class Hit:
+    id: str
+    url: str
+    title: str
+    kind: str
+    lab: str
+    lang: str
+    snippet: str
+    score: float
+    published: str = ""
+    author: str = ""
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "url": self.url, "title": self.title, "kind": self.kind, "lab": self.lab,
+                "lang": self.lang, "snippet": self.snippet, "score": round(self.score, 4),
+                "published": self.published, "author": self.author, "description": self.description}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    corrected: str | None = None
+    suggestion: str | None = None
+    timed_out: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "total": self.total, "page": self.page, "per_page": self.per_page,
+                "took_ms": round(self.took_ms, 2), "results": [h.to_dict() for h in self.hits],
+                "facets": self.facets, "filters": self.filters, "corrected_query": self.corrected,
+                "did_you_mean": self.suggestion, "timed_out": self.timed_out}
+
+
+class _Generation:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.meta = read_meta(path)
+        if (self.meta.get("schema_version"), self.meta.get("analysis_version")) != (SCHEMA_VERSION, ANALYSIS_VERSION):
+            raise SchemaMismatch(
+                f"index at {path} was built with schema {self.meta.get('schema_version')}/analysis "
+                f"{self.meta.get('analysis_version')}, this code needs {SCHEMA_VERSION}/{ANALYSIS_VERSION}: "
+                "rebuild needed (python -m indexer rebuild)")
+        self.index = whoosh_index.open_dir(str(path))
+
+
+class SearchIndex:
+    """The live index under ``root``, reopened when a new generation is published."""
+
+    def __init__(self, root: str | os.PathLike[str], reload_interval: float = 2.0, time_limit: float = 2.0) -> None:
+        self.root = Path(root)
+        self.reload_interval = reload_interval
+        self.time_limit = time_limit
+        self._lock = threading.Lock()
+        self._generation: _Generation | None = None
+        self._checked = 0.0
+        self._pointer_mtime = 0.0
+        self.weighting = PriorBM25F()
+
+    # -- generations ------------------------------------------------------------------------
+
+    def _current(self) -> _Generation:
+        now = time.monotonic()
+        generation = self._generation
+        if generation is not None and now - self._checked < self.reload_interval:
+            return generation
+        with self._lock:
+            self._checked = now
+            try:
+                mtime = (self.root / POINTER).stat().st_mtime
+            except OSError:
+                mtime = 0.0
+            if self._generation is None or mtime != self._pointer_mtime:
+                path = current_generation(self.root)
+                if self._generation is None or self._generation.path != path:
+                    self._generation = _Generation(path)
+                    logger.info("serving index generation %s", path.name)
+                self._pointer_mtime = mtime
+            return self._generation
+
+    def status(self) -> dict[str, Any]:
+        """What /healthz reports: ok, or why the index cannot serve."""
+        try:
+            generation = self._current()
+        except (IndexNotFound, SchemaMismatch) as exc:
+            return {"ok": False, "error": str(exc), "rebuild_needed": isinstance(exc, SchemaMismatch)}
+        return {"ok": True, "generation": generation.path.name, "documents": generation.meta.get("documents"),
+                "built_at": generation.meta.get("built_at")}
+
+    def meta(self) -> dict[str, Any]:
+        return dict(self._current().meta)
+
+    # -- searching --------------------------------------------------------------------------
+
+    def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
+               filters: dict[str, list[str]] | None = None, sort: str = "relevance") -> SearchResults:
+        started = time.perf_counter()
+        generation = self._current()
+        parsed = userquery.parse(raw_query)
+        all_filters = {k: list(v) for k, v in parsed.filters.items()}
+        for name, values in (filters or {}).items():
+            all_filters.setdefault(name, []).extend(v for v in values if v)
+        page = min(max(1, page), MAX_PAGE)
+        per_page = min(max(1, per_page), MAX_PER_PAGE)
+        if parsed.empty:
+            return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=all_filters)
+        whoosh_query = userquery.build(parsed)
+        filter_query = userquery.filter_query(all_filters)
+        # Filters go into the query as zero-weight terms: Whoosh's FilterCollector would be bypassed
+        # by the time-limit collector around it, and Require() mis-combines with a scaled Or.
+        scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
+        facets = sorting.Facets()
+        for name in ("kind", "lab", "lang"):
+            facets.add_field(name, maptype=sorting.Count)
+        sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
+        with generation.index.searcher(weighting=self.weighting) as searcher:
+            collector = searcher.collector(limit=page * per_page, sortedby=sortedby, groupedby=facets, terms=True)
+            timed = TimeLimitedCollector(collector, self.time_limit)
+            timed_out = False
+            try:
+                searcher.search_with_collector(scored_query, timed)
+            except TimeLimit:
+                timed_out = True
+                logger.warning("query %r hit the %.1f s time limit", raw_query[:80], self.time_limit)
+            results = timed.results()
+            hits = [self._hit(hit, whoosh_query) for hit in results[(page - 1) * per_page: page * per_page]]
+            facet_counts = {name: dict(sorted(results.groups(name).items(), key=lambda kv: (-kv[1], kv[0])))
+                            for name in ("kind", "lab", "lang")}
+            total = results.scored_length() if timed_out else len(results)
+        return SearchResults(raw_query, total, page, per_page, _ms(started), hits, facets=facet_counts,
+                             filters=all_filters, timed_out=timed_out)
+
+    def _hit(self, hit: Any, whoosh_query: Any) -> Hit:
+        stored = hit.fields()
+        return Hit(
+            id=stored.get("id", ""), url=stored.get("url", ""), title=stored.get("title", ""),
+            kind=stored.get("kind", ""), lab=stored.get("lab", ""), lang=stored.get("lang", ""),
+            snippet=snippet(stored.get("body", ""), stored.get("description", ""), whoosh_query),
+            score=float(hit.score or 0.0), published=stored.get("published_text", ""),
+            author=stored.get("author", ""), description=stored.get("description", ""),
+            extra=stored.get("extra") or {},
+        )
+
+
+def TimeLimitedCollector(collector: Any, seconds: float) -> Any:
+    from whoosh.collectors import TimeLimitCollector
+
+    return TimeLimitCollector(collector, timelimit=seconds, use_alarm=False)
+
+
+def snippet(body: str, description: str, whoosh_query: Any) -> str:
+    """Escaped HTML: the best one or two passages of the body with the query's terms marked."""
+    terms = set()
+    for fieldname, text in whoosh_query.iter_all_terms():
+        if fieldname in ("body", "title", "headings", "description"):
+            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return make_snippet(body, terms, fallback=description)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0

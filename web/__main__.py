@@ -1,0 +1,3 @@
+from web.server import main
+
+main(prog_name="python -m web")

@@ -1,0 +1,47 @@
+"""``python -m web``: serve the app with gunicorn (a production WSGI server, not Flask's dev server)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from web.factory import create_app
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any], index: str) -> None:
+        self.options = options
+        self.index = index
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return create_app({"INDEX_PATH": self.index})
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--index", "index_path", type=click.Path(file_okay=False, path_type=Path),
+              help="Index folder. Env MODUSEARCH_INDEX; default var/index.")
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Worker processes.")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+def main(host: str, port: int, index_path: Path | None, workers: int, threads: int) -> None:
+    """Serve the modusearch web app and JSON API."""
+    index = str(index_path or os.environ.get("MODUSEARCH_INDEX") or Path(__file__).resolve().parents[1] / "var" / "index")
+    options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+               "timeout": 30, "graceful_timeout": 10, "accesslog": "-", "errorlog": "-", "loglevel": "info"}
+    try:
+        _Gunicorn(options, index).run()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            click.echo(f"web: the server stopped (could not bind {host}:{port}?)", err=True)
+            sys.exit(1)
+        raise
