@@ -1,0 +1,112 @@
+"""Runs the systems over the judged queries and lays out the comparison table."""
+from __future__ import annotations
+
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+from corpus import Corpus, Document
+from eval.judgments import Judgments, doc_key
+from eval.metrics import MEASURES, aggregate, per_query
+
+TESTS = Path(__file__).resolve().parents[1] / "tests"
+Scores = dict[str, dict[str, float]]
+
+
+class System(Protocol):
+    name: str
+
+    def search(self, text: str, limit: int = 10) -> list[str]: ...
+
+
+@contextmanager
+def crawled_fixtures(workdir: Path) -> Iterator[Path]:
+    """Serve ``../shared/fixtures`` locally, crawl them with the real crawler into ``workdir/corpus``."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    from conftest import fixture_sources_toml  # the same sources file the test suite crawls
+    from servers import serve_all
+
+    from crawler import crawl, parse_sources
+
+    with serve_all() as servers:
+        config = parse_sources(tomllib.loads(fixture_sources_toml(servers)))
+        summary = crawl(config, Corpus(workdir / "corpus"), sleep=lambda s: None)
+        if summary.failed_sources:
+            raise RuntimeError(f"fixture crawl failed: {summary.failed_sources}")
+        yield workdir / "corpus"
+
+
+def keyed_documents(corpus_path: Path) -> list[tuple[str, Document]]:
+    return [(doc_key(doc), doc) for doc in Corpus(corpus_path).documents()]
+
+
+class ModusearchSystem:
+    name = "modusearch"
+
+    def __init__(self, index_path: Path, keys: dict[str, str]) -> None:
+        from indexer import SearchIndex
+
+        self.index = SearchIndex(index_path)
+        self.keys = keys
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        return [self.keys.get(hit.id, hit.id) for hit in self.index.search(text, per_page=limit).hits]
+
+
+def run_system(system: System, judgments: Judgments) -> Scores:
+    rankings = {q.id: system.search(q.text, 10) for q in judgments.queries}
+    return per_query(judgments.qrels(), rankings)
+
+
+def evaluate_modusearch(corpus_path: Path, index_path: Path, judgments: Judgments) -> Scores:
+    keys = {doc.id: key for key, doc in keyed_documents(corpus_path)}
+    return run_system(ModusearchSystem(index_path, keys), judgments)
+
+
+def analysis_rate(docs: list[Document], analyze: Callable[[Document], int], passes: int = 3) -> float:
+    """Documents per second through ``analyze`` (best of ``passes``)."""
+    best = float("inf")
+    for _ in range(passes):
+        started = time.perf_counter()
+        for doc in docs:
+            analyze(doc)
+        best = min(best, time.perf_counter() - started)
+    return len(docs) / best if best > 0 else 0.0
+
+
+def modusearch_analysis(doc: Document) -> int:
+    """Every analyzer pass the indexer makes over one document's text fields (tokens counted)."""
+    from indexer.analysis import bigram_analyzer, text_analyzer
+
+    text, grams = text_analyzer(), bigram_analyzer()
+    headings = "\n".join(doc.headings)
+    count = 0
+    for value in (doc.title, headings, doc.description, doc.text, doc.lab, doc.author):
+        count += sum(1 for _ in text(value))
+    for value in (doc.title + "\n" + headings, doc.text):
+        count += sum(1 for _ in grams(value))
+    return count
+
+
+def table(results: dict[str, Scores], judgments: Judgments) -> str:
+    """Markdown: one table per measure, rows overall / held-out / categories, one column per system."""
+    systems = list(results)
+    groups: list[tuple[str, list[str]]] = [("**overall**", [q.id for q in judgments.queries])]
+    held = judgments.held_out()
+    groups.append(("held-out third", [q.id for q in judgments.queries if q.id in held]))
+    for category in judgments.categories:
+        groups.append((category, [q.id for q in judgments.queries if q.category == category]))
+    lines: list[str] = []
+    for measure in MEASURES:
+        lines += [f"### {measure}", "", "| queries | n | " + " | ".join(systems) + " |",
+                  "| --- | ---: | " + " | ".join("---:" for _ in systems) + " |"]
+        for label, ids in groups:
+            values = [aggregate(results[s], ids)[measure] for s in systems]
+            lines.append(f"| {label} | {len(ids)} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+        lines.append("")
+    return "\n".join(lines)
