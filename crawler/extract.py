@@ -25,6 +25,7 @@ _MAIN_SELECTORS = ("article .post-full-content", "[itemprop=articleBody]", ".pos
                    "article", "main", "[role=main]", "#content", ".content")
 # A listing page (home, author, tag) introduces itself in a header block outside its main element.
 _INTRO_SELECTORS = ".site-header-content, .author-header, .tag-header, .page-header, .hero"
+_CARD_SELECTOR = ".author-card, .author-profile, .h-card"
 _BLOCKS = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
            "pre", "blockquote", "table", "tr", "br", "dd", "dt", "figure", "figcaption", "main", "header"}
 
@@ -104,6 +105,10 @@ def extract_html(html: str, base_url: str) -> ExtractedPage:
 
     body = soup.body or soup
     intro = [block_text(t) for t in body.select(_INTRO_SELECTORS)]
+    # One bio card under a post is chrome; several on one page make a member directory (the lab's
+    # "about" page), and there the cards are the content.
+    cards = body.select(_CARD_SELECTOR)
+    members = [block_text(card) for card in cards] if len(cards) >= 2 else []
     for tag in body.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in body.find_all(True):
@@ -124,7 +129,7 @@ def extract_html(html: str, base_url: str) -> ExtractedPage:
         page.title = heading.get_text(" ", strip=True)
     if main is not body and isinstance(heading, Tag) and heading.get_text(strip=True) not in page.headings:
         page.headings.insert(0, heading.get_text(" ", strip=True))
-    page.text = "\n".join([*intro, block_text(main)]) if main is not body else block_text(main)
+    page.text = "\n".join([*intro, block_text(main), *members]) if main is not body else block_text(main)
     text_chars = len(main.get_text(strip=True)) or 1
     page.link_density = min(1.0, sum(len(a.get_text(strip=True)) for a in main.find_all("a")) / text_chars)
     if not page.published:
@@ -147,8 +152,10 @@ def _author(soup: BeautifulSoup) -> str:
     author = _meta(soup, "author", "article:author", "twitter:creator")
     if author and not author.startswith(("http", "@")):
         return author
-    card = soup.select_one(".author-card h4, .author-card .author-name, [rel=author], [itemprop=author]")
-    return card.get_text(" ", strip=True) if isinstance(card, Tag) else ""
+    names = {tag.get_text(" ", strip=True) for tag in
+             soup.select(".author-card h4, .author-card .author-name, [rel=author], [itemprop=author]")}
+    # A page naming several people (a member list) has no single author.
+    return names.pop() if len(names) == 1 else ""
 
 
 def _abs(href: object, base: str) -> str | None:

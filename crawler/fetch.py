@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+_DRAIN_LIMIT = 64 * 1024
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Response:
     status: int
     headers: httpx.Headers
     body: bytes = b""
+    #: the body was not downloaded because its content type is not one the caller accepts
+    skipped: bool = False
 
     @property
     def not_modified(self) -> bool:
@@ -109,8 +112,9 @@ class Fetcher:
             gate.robots = self._load_robots(url)
             crawl_delay = gate.robots.crawl_delay()
             if crawl_delay is not None:
-                gate.delay = min(max(crawl_delay, self.settings.delay), self.settings.max_crawl_delay)
-                logger.info("%s asks for Crawl-delay %s s", urlsplit(url).netloc, crawl_delay)
+                gate.delay = max(self.settings.delay, min(crawl_delay, self.settings.max_crawl_delay))
+                logger.info("%s asks for Crawl-delay %s s; waiting %s s", urlsplit(url).netloc, crawl_delay,
+                            gate.delay)
         return gate.robots
 
     def _load_robots(self, url: str) -> RobotsRules:
@@ -121,11 +125,12 @@ class Fetcher:
         except HTTPStatusError as exc:
             if exc.status >= 500:
                 logger.warning("robots.txt at %s answered %s; not crawling that host now", robots_url, exc.status)
-                return RobotsRules.disallow_all(agent)
-            return RobotsRules.allow_all(agent)
+                return RobotsRules.unavailable(agent, f"robots.txt answered HTTP {exc.status}")
+            return RobotsRules.allow_all(agent)  # 4xx: the site has no rules for anyone
         except FetchError as exc:
-            logger.warning("robots.txt unreachable (%s); assuming no rules", exc.reason)
-            return RobotsRules.allow_all(agent)
+            # An unreachable robots.txt is not permission: stay away this run (and keep what we have).
+            logger.warning("robots.txt unreachable (%s); not crawling that host now", exc.reason)
+            return RobotsRules.unavailable(agent, f"robots.txt unreachable: {exc.reason}")
         return RobotsRules(response.body.decode("utf-8", "replace"), agent)
 
     def host_delay(self, url: str) -> float:
@@ -135,22 +140,30 @@ class Fetcher:
     # -- requests ------------------------------------------------------------------------
 
     def get(self, url: str, headers: dict[str, str] | None = None, *, allow_redirects: bool = True,
-            scope: Callable[[str], bool] | None = None, robots: bool = True) -> Response:
+            scope: Callable[[str], bool] | None = None, robots: bool = True,
+            accept: Callable[[str], bool] | None = None) -> Response:
         """GET with robots check, retries and redirect following (within ``scope`` if given).
 
         ``robots=False`` is for APIs (the GitHub REST API), which robots.txt does not govern.
+        ``accept(content_type)`` false leaves the body unread (``Response.skipped``): no images or
+        videos are downloaded just to be thrown away.
         """
         return self._request(url, dict(headers or {}), allow_redirects=allow_redirects, scope=scope,
-                             use_robots=robots)
+                             use_robots=robots, accept=accept)
 
     def _request(self, url: str, headers: dict[str, str], *, allow_redirects: bool,
-                 use_robots: bool = True, scope: Callable[[str], bool] | None = None) -> Response:
+                 use_robots: bool = True, scope: Callable[[str], bool] | None = None,
+                 accept: Callable[[str], bool] | None = None) -> Response:
         seen: list[str] = [url]
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            if use_robots and not self.robots(current).allowed(current):
-                raise RobotsDisallowed(f"robots.txt disallows {current}")
-            response = self._with_retries(current, headers)
+            if use_robots:
+                rules = self.robots(current)
+                if rules.unavailable_reason:
+                    raise FetchError(current, rules.unavailable_reason)
+                if not rules.allowed(current):
+                    raise RobotsDisallowed(f"robots.txt disallows {current}")
+            response = self._with_retries(current, headers, accept)
             if response.status not in _REDIRECT_STATUSES or not allow_redirects:
                 return response
             location = response.headers.get("location")
@@ -165,11 +178,12 @@ class Fetcher:
             current = target
         raise RedirectError(url, f"more than {self.settings.max_redirects} redirects")
 
-    def _with_retries(self, url: str, headers: dict[str, str]) -> Response:
+    def _with_retries(self, url: str, headers: dict[str, str],
+                      accept: Callable[[str], bool] | None = None) -> Response:
         attempt = 0
         while True:
             try:
-                response = self._polite_send(url, headers)
+                response = self._polite_send(url, headers, accept)
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 if attempt >= self.settings.retries:
                     raise FetchError(url, f"{type(exc).__name__}: {exc or 'no answer'}") from exc
@@ -199,31 +213,50 @@ class Fetcher:
             return None
         return max(0.0, when.timestamp() - time.time())
 
-    def _polite_send(self, url: str, headers: dict[str, str]) -> Response:
+    def _polite_send(self, url: str, headers: dict[str, str], accept: Callable[[str], bool] | None) -> Response:
         gate = self._gate(url)
         with gate.lock:
             wait = gate.next_time - self.clock()
             if wait > 0:
                 self.sleep(wait)
             try:
-                return self._send(url, headers)
+                return self._send(url, headers, accept)
             finally:
                 gate.next_time = self.clock() + self.host_delay(url)
 
-    def _send(self, url: str, headers: dict[str, str]) -> Response:
+    def _send(self, url: str, headers: dict[str, str], accept: Callable[[str], bool] | None = None) -> Response:
         headers = {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate", **headers}
         conditional = any(h.lower() in ("if-none-match", "if-modified-since") for h in headers)
         self.stats.add(requests=1, conditional=int(conditional))
         request = self.client.build_request("GET", url, headers=headers)
         response = self.client.send(request, stream=True, follow_redirects=False)
+        status = response.status_code
+        content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        # Only a successful answer's body is worth reading: error pages, redirects and 304s are
+        # decided by their status and headers alone.
+        skipped = 200 <= status < 300 and accept is not None and not accept(content_type)
+        drained = 0
         try:
             body = b""
-            if response.status_code not in _REDIRECT_STATUSES and response.status_code != 304:
+            if 200 <= status < 300 and not skipped:
                 body = self._read_limited(url, response)
+            else:
+                drained = self._drain_small(response)
         finally:
             response.close()
-        self.stats.add(not_modified=int(response.status_code == 304), bytes=len(body))
-        return Response(url=url, status=response.status_code, headers=response.headers, body=body)
+        self.stats.add(not_modified=int(status == 304), bytes=drained)
+        return Response(url=url, status=status, headers=response.headers, body=body, skipped=skipped)
+
+    @staticmethod
+    def _drain_small(response: httpx.Response) -> int:
+        """Read and drop a short unwanted body (an error page) so the connection can be reused."""
+        declared = response.headers.get("content-length", "")
+        if not declared.isdigit() or int(declared) > _DRAIN_LIMIT:
+            return 0  # unknown or large: closing the connection is cheaper than reading it
+        try:
+            return sum(len(chunk) for chunk in response.iter_raw())
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+            return 0
 
     def _read_limited(self, url: str, response: httpx.Response) -> bytes:
         """Read the body, decompressing by hand so a gzip bomb is cut off at ``max_bytes``."""
@@ -238,16 +271,22 @@ class Fetcher:
         elif encoding == "deflate":
             decoder = zlib.decompressobj()
         chunks: list[bytes] = []
-        size = 0
+        size = wire = 0
         try:
             for raw in response.iter_raw():
+                wire += len(raw)
+                # max_length stops inflating at the limit, so a bomb never fills memory
                 piece = decoder.decompress(raw, limit + 1 - size) if decoder else raw
                 size += len(piece)
                 if size > limit:
-                    raise TooLarge(url, f"body exceeds the {limit}-byte limit")
+                    raise TooLarge(url, f"body exceeds the {limit}-byte limit (cut after {wire} bytes received)")
                 chunks.append(piece)
+            if decoder is not None:
+                chunks.append(decoder.flush())
         except zlib.error as exc:
             raise FetchError(url, f"broken {encoding} body: {exc}") from exc
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise FetchError(url, f"{type(exc).__name__} while reading the body") from exc
+        finally:
+            self.stats.add(bytes=wire)  # bytes on the wire, counted even when the body is refused
         return b"".join(chunks)

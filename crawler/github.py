@@ -47,6 +47,9 @@ class GitHubCrawler:
         self.result = SourceResult(source.name)
         self.repos: dict[str, dict[str, Any]] = {}
         self.kept: dict[str, Document] = {}
+        #: repository listings by page URL, with their ETag: an unchanged listing costs no budget
+        self.old_listings: dict[str, dict[str, Any]] = dict(state.get("listings", {}))
+        self.listings: dict[str, dict[str, Any]] = {}
 
     def _headers(self, etag: str = "") -> dict[str, str]:
         headers = {"Accept": _ACCEPT, "X-GitHub-Api-Version": "2022-11-28"}
@@ -82,7 +85,7 @@ class GitHubCrawler:
             return self._stop(exc, keep_all=False)
         self.result.documents = list(self.kept.values())
         self.result.removed = sum(1 for d in self.previous if d not in self.kept)
-        self.result.state = {"repos": self.repos}
+        self.result.state = {"repos": self.repos, "listings": self.listings}
         return self.result
 
     def _stop(self, exc: RateLimited, *, keep_all: bool) -> SourceResult:
@@ -96,7 +99,7 @@ class GitHubCrawler:
         for name, entry in self.old_repos.items():
             self.repos.setdefault(name, entry)
         self.result.documents = list(self.kept.values())
-        self.result.state = {"repos": self.repos}
+        self.result.state = {"repos": self.repos, "listings": {**self.old_listings, **self.listings}}
         return self.result
 
     def _list_repositories(self) -> list[dict[str, Any]]:
@@ -104,7 +107,7 @@ class GitHubCrawler:
         for owner in self.source.owners:
             for repo in self._paginate(f"{self.source.api_url}/orgs/{quote(owner)}/repos?per_page=100&type=public",
                                        fallback=f"{self.source.api_url}/users/{quote(owner)}/repos?per_page=100"):
-                if repo.get("fork") and not self.source.include_forks:
+                if repo.get("fork") and self.settings.skip_forks and not self.source.include_forks:
                     continue
                 repos.setdefault(repo["full_name"].lower(), repo)
         for full_name in self.source.repos:
@@ -119,19 +122,26 @@ class GitHubCrawler:
         next_url: str | None = url
         while next_url:
             self.progress(next_url)
+            cached = self.old_listings.get(next_url)
             try:
-                response = self._get(next_url)
+                response = self._get(next_url, cached["etag"] if cached else "")
             except HTTPStatusError as exc:
                 if exc.status == 404 and next_url == url and fallback:
                     next_url, url, fallback = fallback, fallback, ""
                     continue
                 raise
-            page = _json(response)
-            if not isinstance(page, list):
-                raise FetchError(next_url, "repository listing is not a JSON list")
-            items.extend(r for r in page if isinstance(r, dict) and "full_name" in r)
-            match = _NEXT.search(response.headers.get("link", ""))
-            next_url = match.group(1) if match else None
+            if response.not_modified and cached is not None:
+                entry = cached
+            else:
+                page = _json(response)
+                if not isinstance(page, list):
+                    raise FetchError(next_url, "repository listing is not a JSON list")
+                match = _NEXT.search(response.headers.get("link", ""))
+                entry = {"etag": response.headers.get("etag", ""), "next": match.group(1) if match else "",
+                         "items": [_listing_item(r) for r in page if isinstance(r, dict) and "full_name" in r]}
+            self.listings[next_url] = entry
+            items.extend(entry["items"])
+            next_url = entry["next"] or None
         return items
 
     def _readme(self, repo: dict[str, Any]) -> None:
@@ -162,8 +172,7 @@ class GitHubCrawler:
             self._keep(key, old, previous)
             return
         if response.not_modified and previous is not None:
-            self.result.unchanged += 1
-            previous.extra.update(_metadata(repo))
+            self._count_metadata(previous, repo)
             self.kept[previous.id] = previous
             self.repos[key] = {**(old or {}), "failures": 0}
             return
@@ -175,9 +184,24 @@ class GitHubCrawler:
             logger.warning("%s: %s", full_name, exc)
             self._keep(key, old, previous)
             return
-        doc = self.result.classify(doc, previous)
+        if previous is not None and previous.content_hash == doc.content_hash:
+            previous.etag = doc.etag
+            self._count_metadata(previous, repo)
+            doc = previous
+        else:
+            doc = self.result.classify(doc, previous)
         self.kept[doc.id] = doc
         self.repos[key] = {"etag": response.headers.get("etag", ""), "failures": 0}
+
+    def _count_metadata(self, doc: Document, repo: dict[str, Any]) -> None:
+        """Same README text: still an update when the repository's facts (stars, topics...) moved."""
+        metadata = _metadata(repo)
+        if {k: doc.extra.get(k) for k in metadata} == metadata:
+            self.result.unchanged += 1
+            return
+        doc.extra.update(metadata)
+        doc.published = metadata["pushed_at"] or doc.published
+        self.result.updated += 1
 
     def _keep(self, key: str, old: dict[str, Any] | None, previous: Document | None) -> None:
         if previous is not None:
@@ -219,6 +243,15 @@ def _metadata(repo: dict[str, Any]) -> dict[str, Any]:
         "archived": bool(repo.get("archived")),
         "fork": bool(repo.get("fork")),
     }
+
+
+_LISTING_FIELDS = ("name", "full_name", "html_url", "description", "topics", "language", "stargazers_count",
+                   "pushed_at", "archived", "fork")
+
+
+def _listing_item(repo: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a listed repository the crawler uses (kept in the state with the listing's ETag)."""
+    return {name: repo.get(name) for name in _LISTING_FIELDS}
 
 
 def _json(response: Response) -> Any:

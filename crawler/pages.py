@@ -12,7 +12,7 @@ from crawler.extract import ExtractedPage, extract_html
 from crawler.fetch import Fetcher
 from crawler.result import SourceResult
 from crawler.settings import CrawlSettings
-from crawler.site import page_document, validators
+from crawler.site import accepted_type, page_document, validators
 from crawler.sources import PagesSource
 from crawler.urls import page_key
 
@@ -33,7 +33,7 @@ def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, 
         if progress:
             progress(url)
         try:
-            response = fetcher.get(url, validators(old))
+            response = fetcher.get(url, validators(old), accept=accepted_type)
         except RobotsDisallowed:
             logger.info("robots.txt disallows %s", url)
             continue
@@ -56,6 +56,10 @@ def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, 
                 kept.setdefault(keep.id, keep)
             continue
         result.fetched += 1
+        if response.skipped:
+            result.errors += 1
+            logger.warning("%s: not a page (%s); skipped", url, response.content_type)
+            continue
         text = decode_body(response.body, response.headers.get("content-type", ""))
         if response.content_type in ("text/plain", "text/markdown"):
             page = ExtractedPage(title=url.rsplit("/", 1)[-1], text=text)

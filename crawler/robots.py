@@ -10,9 +10,11 @@ logger = logging.getLogger(__name__)
 class RobotsRules:
     """The parsed robots.txt of one host; a missing file (4xx) allows everything."""
 
-    def __init__(self, text: str | None, user_agent: str, *, deny_all: bool = False) -> None:
+    def __init__(self, text: str | None, user_agent: str, *, unavailable: str = "") -> None:
         self._agent = user_agent.split("/", 1)[0]
-        self._deny_all = deny_all
+        #: why the rules could not be read (robots.txt answered 5xx or not at all); the host is
+        #: then left alone for this run, and that counts as a temporary failure, not a "disallow"
+        self.unavailable_reason = unavailable
         self._parser: RobotFileParser | None = None
         if text is not None:
             self._parser = RobotFileParser()
@@ -23,12 +25,12 @@ class RobotsRules:
         return cls(None, user_agent)
 
     @classmethod
-    def disallow_all(cls, user_agent: str) -> RobotsRules:
-        """Used when robots.txt answers 5xx: the site is unwell, so we stay away this run."""
-        return cls(None, user_agent, deny_all=True)
+    def unavailable(cls, user_agent: str, reason: str) -> RobotsRules:
+        """Used when robots.txt answers 5xx or not at all: the site is unwell, so we stay away this run."""
+        return cls(None, user_agent, unavailable=reason)
 
     def allowed(self, url: str) -> bool:
-        if self._deny_all:
+        if self.unavailable_reason:
             return False
         return self._parser is None or self._parser.can_fetch(self._agent, url)
 

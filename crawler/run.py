@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -56,6 +57,7 @@ def crawl(config: SourcesConfig, corpus: Corpus, *, client: httpx.Client | None 
     started = time.monotonic()
     sources = [s for s in config.sources if only is None or s.name in only]
     with RunLock(corpus.path / ".crawl.lock"):
+        remove_stale_temporaries(corpus.path)
         own_client = client is None
         client = client or httpx.Client(timeout=config.settings.timeout)
         try:
@@ -70,6 +72,17 @@ def crawl(config: SourcesConfig, corpus: Corpus, *, client: httpx.Client | None 
                            not_modified=fetcher.stats.not_modified, bytes=fetcher.stats.bytes,
                            seconds=time.monotonic() - started)
     return summary
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete what a killed crawl left behind: its half-written ``.<name>.*.tmp`` files.
+
+    Readers never look at them (the corpus is replaced by rename), so they are only litter; with the
+    crawl lock held no other writer can own them.
+    """
+    for tmp in folder.glob("**/.*.tmp"):
+        logger.info("removing %s, left by an interrupted crawl", tmp)
+        tmp.unlink(missing_ok=True)
 
 
 def _crawl_source(source: Source, base: CrawlSettings, fetcher: Fetcher, corpus: Corpus,
@@ -93,7 +106,7 @@ def _crawl_source(source: Source, base: CrawlSettings, fetcher: Fetcher, corpus:
                or not corpus.manifest().get(source.name))
     if changed and result.failed is None:
         corpus.write_source(source.name, result.documents)
-    if result.failed is None:
+    if result.failed is None and result.state != state:
         corpus.write_state(source.name, result.state)
     logger.info("%s: %d documents (%d new, %d updated, %d unchanged, %d removed, %d errors)%s",
                 source.name, len(result.documents), result.new, result.updated, result.unchanged,

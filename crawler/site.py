@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from corpus import Document
 from crawler.decode import decode_body
@@ -25,6 +26,13 @@ logger = logging.getLogger(__name__)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 _FEED_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml")
+#: the content types worth downloading: documents (HTML, Markdown, text) and discovery files (feeds,
+#: sitemaps); an empty type is accepted and judged by its bytes
+ACCEPTED_TYPES = frozenset(("",) + _HTML_TYPES + _TEXT_TYPES + _FEED_TYPES)
+
+
+def accepted_type(content_type: str) -> bool:
+    return content_type in ACCEPTED_TYPES
 _XML_LINK = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>|<link[^>]*href=\"([^\"]+)\"|<link>\s*([^<\s]+)\s*</link>")
 _SKIP_EXTENSIONS = re.compile(r"\.(png|jpe?g|gif|svg|webp|ico|css|js|map|pdf|zip|gz|tar|mp4|mp3|woff2?|ttf|eot)$",
                               re.IGNORECASE)
@@ -75,15 +83,31 @@ class SiteCrawler:
         self.pages: dict[str, dict[str, Any]] = {}
         self.kept: dict[str, Document] = {}
         self.hashes: set[str] = set()
+        self.discovery: set[str] = set()  #: sitemap URLs (allowed anywhere on the host)
 
     def in_scope(self, url: str) -> bool:
         return any(in_scope(url, start) for start in self.source.start_urls)
 
+    def sitemaps(self) -> list[str]:
+        """Sitemaps named in robots.txt, else ``/sitemap.xml``: read for links, never indexed.
+
+        They may sit outside the start URL's folder (robots.txt is per host), so they are allowed
+        on the start URL's host whatever their path.
+        """
+        found: dict[str, None] = {}
+        for start in self.source.start_urls:
+            if self.fetcher.robots(start).unavailable_reason:
+                continue
+            listed = [normalize_url(u) for u in self.fetcher.robots(start).sitemaps()]
+            for url in [u for u in listed if u] or [normalize_url("/sitemap.xml", start)]:
+                if url and urlsplit(url).netloc == urlsplit(start).netloc:
+                    found.setdefault(url, None)
+        return list(found)
+
     def run(self) -> SourceResult:
         queue: deque[tuple[str, int]] = deque((u, 0) for u in self.source.start_urls)
-        for url in self.source.start_urls:
-            for sitemap in self.fetcher.robots(url).sitemaps():
-                queue.append((sitemap, 1))
+        self.discovery = set(self.sitemaps())
+        queue.extend((url, 0) for url in self.discovery)
         # Pages seen last time are visited again even if nothing links to them now: that is how
         # deletions are noticed.
         queue.extend((entry["url"], 1) for entry in self.old_pages.values() if entry.get("url"))
@@ -93,7 +117,7 @@ class SiteCrawler:
             key = page_key(url)
             if key in visited or not self._acceptable(url, depth):
                 continue
-            if len(self.pages) >= self.settings.max_pages:
+            if len(visited) >= self.settings.max_pages:
                 self.result.notes.append(f"stopped at max_pages={self.settings.max_pages}")
                 break
             visited.add(key)
@@ -106,6 +130,8 @@ class SiteCrawler:
         return self.result
 
     def _acceptable(self, url: str, depth: int) -> bool:
+        if url in self.discovery:
+            return True
         return (depth <= self.settings.max_depth and len(url) <= self.settings.max_url_length
                 and self.in_scope(url) and not _SKIP_EXTENSIONS.search(url.split("?", 1)[0]))
 
@@ -113,11 +139,13 @@ class SiteCrawler:
         old = self.old_pages.get(key)
         self.progress(url)
         try:
-            response = self.fetcher.get(url, validators(old), scope=self.in_scope)
+            response = self.fetcher.get(url, validators(old), scope=self.in_scope, accept=accepted_type)
         except RobotsDisallowed:
             logger.info("robots.txt disallows %s", url)
             return []
         except HTTPStatusError as exc:
+            if url in self.discovery and exc.gone:
+                return []  # no sitemap is normal, not an error
             return self._failed(key, old, exc, gone=exc.gone)
         except FetchError as exc:
             return self._failed(key, old, exc, gone=False)
@@ -128,6 +156,8 @@ class SiteCrawler:
             visited.add(final_key)
             key, old = final_key, self.old_pages.get(final_key, old)
         if response.not_modified and old is not None:
+            if old.get("canonical_key"):
+                visited.add(old["canonical_key"])
             self.result.unchanged += 1
             self.pages[key] = {**old, "failures": 0}
             previous = self.previous.get(old.get("doc_id", ""))
@@ -136,34 +166,40 @@ class SiteCrawler:
                 self.hashes.add(previous.content_hash)
             return list(old.get("links", []))
         self.result.fetched += 1
-        return self._handle_body(response, key)
+        return self._handle_body(response, key, visited)
 
-    def _handle_body(self, response: Response, key: str) -> list[str]:
+    def _handle_body(self, response: Response, key: str, visited: set[str]) -> list[str]:
         ctype = response.content_type
         entry: dict[str, Any] = {"url": response.url, "etag": response.headers.get("etag", ""),
                                  "last_modified": response.headers.get("last-modified", ""), "failures": 0}
+        if response.skipped:
+            logger.debug("not downloading %s (%s)", response.url, ctype)
+            return []
         if ctype in _FEED_TYPES or response.url.endswith((".xml", ".rss", ".atom")):
+            # Feeds and sitemaps lead to pages; they are not documents themselves.
             text = decode_body(response.body, response.headers.get("content-type", ""))
             links = [u for u in (normalize_url(next(g for g in m.groups() if g), response.url)
                                  for m in _XML_LINK.finditer(text)) if u and self.in_scope(u)]
             self.pages[key] = {**entry, "links": links, "doc_id": ""}
             return links
-        if ctype and ctype not in _HTML_TYPES and ctype not in _TEXT_TYPES:
-            logger.debug("skipping %s (%s)", response.url, ctype)
-            return []
         text = decode_body(response.body, response.headers.get("content-type", ""))
         if ctype in _TEXT_TYPES:
             page = ExtractedPage(title=response.url.rsplit("/", 1)[-1], text=text)
         else:
             page = extract_html(text, response.url)
-        links = [u for u in page.links + page.feeds if self.in_scope(u)]
-        if page.canonical and self.in_scope(page.canonical):
-            key = page_key(page.canonical)
+        links = [] if page.nofollow else [u for u in page.links + page.feeds if self.in_scope(u)]
         entry["links"] = links
+        # rel=canonical is trusted only inside the site: a canonical pointing elsewhere (the build
+        # host, localhost:4000, a mirror) is a mistake or a trap, and the fetched address is kept.
+        url, doc_key = response.url, key
+        if page.canonical and self.in_scope(page.canonical):
+            url, doc_key = page.canonical, page_key(page.canonical)
+            visited.add(doc_key)
+            entry["canonical_key"] = doc_key
         if page.noindex or not (page.text.strip() or page.title.strip()):
             self.pages[key] = {**entry, "doc_id": ""}
             return links
-        doc = page_document(self.source.name, self.source.kind, self.source.lab, response.url, key, page, response)
+        doc = page_document(self.source.name, self.source.kind, self.source.lab, url, doc_key, page, response)
         if doc.content_hash in self.hashes:
             self.pages[key] = {**entry, "doc_id": ""}
             return links

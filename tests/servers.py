@@ -507,8 +507,10 @@ class GitHubAPIServer(FixtureServer):
         *,
         rate_limit: int = 5000,
         overrides: Mapping[str, Override] | None = None,
+        max_per_page: int = 100,
     ) -> None:
         github = Path(root or fixtures_root()) / "github"
+        self.max_per_page = max_per_page  # GitHub's cap is 100; lower it to test pagination
         self._repos: list[_Repo] = []
         for fields in json.loads((github / "repos.json").read_text(encoding="utf-8")):
             readme = github / fields["full_name"] / fields.get("readme_path", "README.md")
@@ -614,7 +616,7 @@ class GitHubAPIServer(FixtureServer):
         kind = params.get("type", "all")
         if kind in ("forks", "sources"):
             repos = [r for r in repos if bool(r.fields.get("fork")) == (kind == "forks")]
-        per_page = min(max(_int(params.get("per_page"), 30), 1), 100)
+        per_page = min(max(_int(params.get("per_page"), 30), 1), self.max_per_page)
         page = max(_int(params.get("page"), 1), 1)
         last = max(-(-len(repos) // per_page), 1)
         chosen = repos[(page - 1) * per_page:page * per_page]
@@ -704,11 +706,11 @@ class GitHubAPIServer(FixtureServer):
             "pushed_at": _iso(pushed),
             "homepage": fields.get("homepage"),
             "size": max(1, len(repo.readme or b"") // 1024),
-            "stargazers_count": 0,
-            "watchers_count": 0,
-            "language": None,
+            "stargazers_count": int(fields.get("stargazers_count", 0)),
+            "watchers_count": int(fields.get("stargazers_count", 0)),
+            "language": fields.get("language"),
             "forks_count": 0,
-            "archived": False,
+            "archived": bool(fields.get("archived", False)),
             "disabled": False,
             "open_issues_count": 0,
             "license": None,
