@@ -113,6 +113,7 @@ class Fetcher:
             crawl_delay = gate.robots.crawl_delay()
             if crawl_delay is not None:
                 gate.delay = max(self.settings.delay, min(crawl_delay, self.settings.max_crawl_delay))
+                gate.next_time = self.clock() + gate.delay  # the robots.txt request itself counts
                 logger.info("%s asks for Crawl-delay %s s; waiting %s s", urlsplit(url).netloc, crawl_delay,
                             gate.delay)
         return gate.robots
