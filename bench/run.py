@@ -1,0 +1,243 @@
+"""One benchmark run: for each corpus size, modusearch (Whoosh) and the peers, side by side."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import corpusgen
+from bench.http_load import run_load, search_path, suggest_path
+from bench.measure import PeakRSS, dir_bytes, latency_summary, mb
+from bench.peers import Fts5Engine, TantivyEngine
+from bench.queries import PREFIXES, QUERIES
+from bench.tokens import cached_tokens, read_tokens
+
+logger = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Options:
+    sizes: list[int]
+    fixtures: Path
+    workdir: Path
+    out: Path
+    seed: int = corpusgen.DEFAULT_SEED
+    scale: float = corpusgen.DEFAULT_SCALE
+    procs: int = 2
+    workers: int = 2
+    threads: int = 4
+    clients: int = 8
+    http_seconds: float = 20.0
+    repeats: int = 3
+    peers: bool = True
+    relevance: bool = True
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def _run_tracked(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """(seconds, peak RSS of the process tree, stdout) of a command; raises on failure."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **(env or {})})
+    with PeakRSS(process.pid) as rss:
+        out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}): {err[-2000:]}")
+    return seconds, rss.peak, out
+
+
+def prepare_corpus(folder: Path, size: int, opts: Options) -> dict[str, Any]:
+    """Generate the corpus unless ``folder`` already holds the same one (same size, seed, scale)."""
+    spec = {"size": size, "seed": opts.seed, "scale": opts.scale, "generator": 1}
+    spec_file = folder / "bench-spec.json"
+    if spec_file.exists() and json.loads(spec_file.read_text()) == spec:
+        logger.info("reusing corpus %s", folder)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        corpusgen.write_corpus(folder, size, opts.fixtures, seed=opts.seed, scale=opts.scale)
+        spec_file.write_text(json.dumps(spec))
+        logger.info("generated %d documents in %.1f s", size, time.perf_counter() - started)
+    text_bytes = corpusgen.corpus_text_bytes(folder)
+    return {"documents": size, "text_mb": mb(text_bytes), "mean_doc_bytes": text_bytes / size}
+
+
+def bench_modusearch(corpus: Path, index: Path, opts: Options) -> dict[str, Any]:
+    shutil.rmtree(index, ignore_errors=True)
+    py = sys.executable
+    seconds, peak, _ = _run_tracked([py, "-m", "indexer", "rebuild", "--corpus", str(corpus), "--index", str(index),
+                                     "--procs", str(opts.procs)])
+    size = int(json.loads((corpus / "bench-spec.json").read_text())["size"])
+    result: dict[str, Any] = {"rebuild_s": seconds, "docs_per_s": size / seconds, "indexer_peak_mb": mb(peak),
+                              "index_mb": mb(dir_bytes(index))}
+    result.update(bench_update(corpus, index, size, opts))
+    result["inproc"] = inprocess_latency(index, opts)
+    result.update(bench_http(index, opts))
+    return result
+
+
+def bench_update(corpus: Path, index: Path, size: int, opts: Options) -> dict[str, Any]:
+    """Change 1% of the documents through the corpus API, then time ``python -m indexer update``."""
+    probe = subprocess.run([sys.executable, "-m", "indexer", "update", "--help"], cwd=ROOT, capture_output=True)
+    if probe.returncode != 0:
+        return {"update_s": None, "update_note": "python -m indexer update not available"}
+    from corpus import Corpus
+
+    store = Corpus(corpus)
+    changed = 0
+    step = 100
+    for name in store.source_names():
+        docs = list(store.source_documents(name))
+        for number, doc in enumerate(docs):
+            if int(doc.id.rsplit("-", 1)[-1]) % step == 0:
+                doc.text = doc.text + f"\n\n벤치마크 갱신 {time.time_ns()}"
+                doc.content_hash = doc.compute_hash()
+                changed += 1
+        store.write_source(name, docs)
+    seconds, peak, out = _run_tracked([sys.executable, "-m", "indexer", "update", "--corpus", str(corpus),
+                                       "--index", str(index)])
+    # put the corpus back as generated, so the folder stays the documented corpus
+    (corpus / "bench-spec.json").unlink()
+    spec = prepare_corpus(corpus, size, opts)
+    del spec
+    return {"update_s": seconds, "update_changed": changed, "update_peak_mb": mb(peak), "update_out": out.strip()}
+
+
+def inprocess_latency(index: Path, opts: Options) -> dict[str, Any]:
+    from indexer import SearchIndex
+
+    search_index = SearchIndex(index)
+    for q in QUERIES:  # warm-up: open the index, fill OS caches
+        search_index.search(q.text, filters=q.filters)
+    timings: list[float] = []
+    by_category: dict[str, list[float]] = {}
+    started = time.perf_counter()
+    for _ in range(opts.repeats):
+        for q in QUERIES:
+            began = time.perf_counter()
+            search_index.search(q.text, filters=q.filters)
+            ms = (time.perf_counter() - began) * 1000.0
+            timings.append(ms)
+            by_category.setdefault(q.category, []).append(ms)
+    summary = latency_summary(timings, time.perf_counter() - started)
+    summary["by_category_p50"] = {k: latency_summary(v)["p50"] for k, v in by_category.items()}
+    return summary
+
+
+def _start_server(index: Path, opts: Options) -> tuple[subprocess.Popen[bytes], str]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import free_port, get  # type: ignore[import-not-found]
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "web", "--host", "127.0.0.1", "--port", str(port),
+                                "--index", str(index), "--workers", str(opts.workers), "--threads", str(opts.threads)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            get(base + "/healthz", timeout=2)
+            return process, base
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("web server did not start") from None
+            time.sleep(0.3)
+
+
+def bench_http(index: Path, opts: Options) -> dict[str, Any]:
+    from helpers import get  # type: ignore[import-not-found]
+
+    process, base = _start_server(index, opts)
+    try:
+        with PeakRSS(process.pid) as rss:
+            paths = [search_path(q.text, q.filters) for q in QUERIES]
+            for path in paths:  # warm every worker a little
+                get(base + path, timeout=30)
+            latencies, errors, seconds = run_load(base, paths, clients=opts.clients, seconds=opts.http_seconds)
+            http = latency_summary(latencies, seconds)
+            http["errors"] = errors
+            status, _, _ = get(base + suggest_path("딥"), timeout=10)
+            suggest: dict[str, Any] | None = None
+            if status == 200:
+                s_lat, s_err, s_sec = run_load(base, [suggest_path(p) for p in PREFIXES], clients=opts.clients,
+                                               seconds=max(5.0, opts.http_seconds / 4))
+                suggest = latency_summary(s_lat, s_sec)
+                suggest["errors"] = s_err
+        return {"http": http, "suggest": suggest, "web_peak_mb": mb(rss.peak), "web_rss_end_mb": mb(rss.last)}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def peer_latency(engine: Any, opts: Options) -> dict[str, Any]:
+    for q in QUERIES:
+        engine.search(q.text, q.filters)
+    timings = []
+    started = time.perf_counter()
+    for _ in range(opts.repeats):
+        for q in QUERIES:
+            began = time.perf_counter()
+            engine.search(q.text, q.filters)
+            timings.append((time.perf_counter() - began) * 1000.0)
+    return latency_summary(timings, time.perf_counter() - started)
+
+
+def bench_peers(corpus: Path, work: Path, opts: Options) -> dict[str, Any]:
+    tokens, analysis_s = cached_tokens(corpus, corpus / "bench-tokens.jsonl", procs=opts.procs)
+    out: dict[str, Any] = {"analysis_s": analysis_s}
+    for engine in (TantivyEngine(work / "tantivy"), Fts5Engine(work / "fts5.sqlite")):
+        started = time.perf_counter()
+        count = engine.build(read_tokens(tokens))
+        build_s = time.perf_counter() - started
+        path = engine.path
+        size = dir_bytes(path) if path.is_dir() else path.stat().st_size
+        out[engine.name] = {"build_s": build_s, "docs_per_s": count / build_s, "index_mb": mb(size),
+                            "inproc": peer_latency(engine, opts)}
+    return out
+
+
+def run(opts: Options) -> dict[str, Any]:
+    opts.workdir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
+                               "options": {k: str(v) for k, v in vars(opts).items() if k != "results"},
+                               "sizes": {}}
+    if opts.relevance:
+        from bench.relevance_run import relevance_all
+
+        results["relevance"] = relevance_all(opts.workdir / "eval", opts.peers)
+        logger.info("relevance: %s", results["relevance"])
+    for size in opts.sizes:
+        corpus = opts.workdir / f"corpus-{size}"
+        row: dict[str, Any] = {"corpus": prepare_corpus(corpus, size, opts)}
+        logger.info("size %d: %s", size, row["corpus"])
+        row["modusearch"] = bench_modusearch(corpus, opts.workdir / f"index-{size}", opts)
+        logger.info("modusearch %d: %s", size, row["modusearch"])
+        if opts.peers:
+            row["peers"] = bench_peers(corpus, opts.workdir / f"peers-{size}", opts)
+            logger.info("peers %d: %s", size, row["peers"])
+        results["sizes"][str(size)] = row
+        _save(results, opts)
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    _save(results, opts)
+    return results
+
+
+def _save(results: dict[str, Any], opts: Options) -> None:
+    from bench.report import write_report
+
+    opts.out.mkdir(parents=True, exist_ok=True)
+    (opts.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+    write_report(results, opts.out)
