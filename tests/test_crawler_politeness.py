@@ -102,6 +102,7 @@ def test_robots_txt_5xx_keeps_the_documents_of_that_host(site: Path, tmp_path: P
     with PagesServer(site) as server:
         run(server, tmp_path)
         server.override("/robots.txt", (503, {"Content-Type": "text/plain"}, b"down"))
+        server.reset_log()
         summary, docs = run(server, tmp_path, retries=0)
         pages_requested = [r.path for r in server.requests if r.path != "/robots.txt"]
     assert set(docs) == {"Home", "A", "B", "Secret"}
