@@ -114,6 +114,16 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up early (size limits, timeouts) is normal here, not worth a traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 class FixtureServer:
     """Base: thread lifecycle, request log and per-path overrides; subclasses implement ``respond``."""
 
@@ -122,7 +132,7 @@ class FixtureServer:
         self._log: list[RequestRecord] = []
         self._counts: dict[str, int] = {}
         self._overrides: dict[str, Override] = dict(overrides or {})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self._httpd.fixture = self  # type: ignore[attr-defined]
         self.port: int = self._httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
