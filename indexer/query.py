@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 
 from indexer.analysis import bigrams, normalize_query, text_analyzer
+from indexer.expand import Expansion
 from indexer.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
 
 FILTER_FIELDS = ("lab", "kind", "lang")
@@ -91,14 +92,38 @@ def phrase_query(text: str) -> q.Query | None:
     return q.Or([q.Phrase(name, words) for name in ("title", "headings", "body")])
 
 
-def build(parsed: ParsedQuery, expansions: list[tuple[str, float]] | None = None) -> q.Query:
+def expansion_query(expansion: Expansion, typed: set[str]) -> q.Query | None:
+    """The best-matching alternative of one glossary concept (DisjunctionMax), at the expansion's weight.
+
+    A multi-word alternative needs all its words; its weight is shared among them, so "reinforcement
+    learning" counts about as much as "rl".
+    """
+    options: list[q.Query] = []
+    for alternative in expansion.alternatives:
+        analyzed = analyze(alternative)
+        words = [w for w in analyzed if w not in typed]
+        # skip what the typed words already cover, and Hangul the dictionary chops into syllables
+        if not words or len(words) < len(analyzed) or any(len(w) == 1 and not w.isascii() for w in words):
+            continue
+        share = expansion.weight / len(words)
+        parts = [term_query(w, share) for w in words]
+        options.append(parts[0] if len(parts) == 1 else q.And(parts))
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else q.DisjunctionMax(options)
+
+
+def build(parsed: ParsedQuery, expansions: list[Expansion] | None = None) -> q.Query:
     """The scoring query; filters are applied separately (see :func:`filter_query`)."""
-    should: list[q.Query] = [term_query(t) for t in analyze(parsed.text)]
+    typed = analyze(parsed.text)
+    should: list[q.Query] = [term_query(t) for t in typed]
     grams = bigram_query(parsed.text)
     if grams is not None:
         should.append(grams)
-    for term, weight in expansions or []:
-        should.append(term_query(term, weight))
+    for expansion in expansions or []:
+        extra = expansion_query(expansion, set(typed))
+        if extra is not None:
+            should.append(extra)
     main: q.Query = q.Or(should, scale=0.9) if should else q.NullQuery
     musts = [p for p in (phrase_query(text) for text in parsed.phrases) if p is not None]
     if musts:

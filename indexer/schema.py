@@ -10,7 +10,7 @@ SCHEMA_VERSION = 1
 
 #: Searched fields and their weight for the words the user typed (BM25F).
 FIELD_WEIGHTS: dict[str, float] = {
-    "title": 4.0,
+    "title": 2.0,
     "headings": 2.0,
     "repo": 3.0,
     "description": 1.5,

@@ -11,9 +11,9 @@ from typing import Any
 
 from whoosh.scoring import BM25F
 
-#: BM25F parameters (B: length normalisation, K1: term-frequency saturation).
-BM25_B = 0.75
-BM25_K1 = 1.2
+#: BM25F parameters (B: length normalisation, K1: term-frequency saturation), tuned with `python -m eval.tune`.
+BM25_B = 0.5
+BM25_K1 = 2.0
 
 
 class PriorBM25F(BM25F):  # type: ignore[misc]

@@ -20,8 +20,10 @@ from whoosh import sorting
 from whoosh.searching import TimeLimit
 
 from indexer import query as userquery
+from indexer import spelling as _spelling
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import IndexNotFound, SchemaMismatch
+from indexer.expand import expand as _expand
 from indexer.schema import SCHEMA_VERSION
 from indexer.scoring import PriorBM25F
 from indexer.snippets import make_snippet
@@ -147,7 +149,10 @@ class SearchIndex:
         per_page = min(max(1, per_page), MAX_PER_PAGE)
         if parsed.empty:
             return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=all_filters)
-        whoosh_query = userquery.build(parsed)
+        check = _spelling.check(parsed, _spelling.lexicon_for(generation.index))
+        parsed = check.parsed  # keyboard-mode slips and unknown words corrected (reported below)
+        whoosh_query = userquery.build(parsed, _expand(parsed.text))
+        typed_query = userquery.build(parsed)  # highlights mark the words typed, not the glossary's
         filter_query = userquery.filter_query(all_filters)
         # Filters go into the query as zero-weight terms: Whoosh's FilterCollector would be bypassed
         # by the time-limit collector around it, and Require() mis-combines with a scaled Or.
@@ -166,12 +171,13 @@ class SearchIndex:
                 timed_out = True
                 logger.warning("query %r hit the %.1f s time limit", raw_query[:80], self.time_limit)
             results = timed.results()
-            hits = [self._hit(hit, whoosh_query) for hit in results[(page - 1) * per_page: page * per_page]]
+            hits = [self._hit(hit, typed_query) for hit in results[(page - 1) * per_page: page * per_page]]
             facet_counts = {name: dict(sorted(results.groups(name).items(), key=lambda kv: (-kv[1], kv[0])))
                             for name in ("kind", "lab", "lang")}
             total = results.scored_length() if timed_out else len(results)
         return SearchResults(raw_query, total, page, per_page, _ms(started), hits, facets=facet_counts,
-                             filters=all_filters, timed_out=timed_out)
+                             filters=all_filters, timed_out=timed_out, corrected=check.corrected,
+                             suggestion=check.suggestion)
 
     def _hit(self, hit: Any, whoosh_query: Any) -> Hit:
         stored = hit.fields()

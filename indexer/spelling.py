@@ -1,0 +1,195 @@
+"""Typos and keyboard-mode slips: "did you mean", and the corrected query when the typed words find nothing.
+
+Candidates come from the index's own vocabulary (:class:`Lexicon`, built once per index generation):
+
+* a Latin word typed in the wrong keyboard mode (dkdlvpf → 아이펠) or Hangul typed for Latin keys
+  (ㅔㅛ색초 → pytorch), when the converted word is in the index;
+* English: edit distance on the stemmed forms (the index holds stems), the nearest, most frequent term;
+* Korean: edit distance on jamo, so one wrong vowel or a missing final consonant is one or two edits
+  (풀잎스클 → 풀잎스쿨, 강화학스 → 강화학습); whole words first, then single unknown morphemes.
+
+A word the index does not know and that has a candidate is replaced and the corrected query is searched
+(``corrected``); a known but very rare word with a much more frequent neighbour only yields a suggestion.
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from indexer.analysis import morphemes, text_analyzer
+from indexer.keyboard import decompose, hangul_to_latin, latin_to_hangul
+from indexer.query import ParsedQuery
+
+LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
+_JAMO_ONLY = re.compile(r"^[\u3131-\u318e\uac00-\ud7a3]+$")
+_LATIN_WORD = re.compile(r"^[A-Za-z]+$")
+_PARTICLE = re.compile(r"(?:이|가|을|를|은|는|의|에|에서|으로|로|와|과|도|만|이나|나|랑|까지|부터|처럼)$")
+#: A rare word (at most this many documents) is questioned when a neighbour is this many times as frequent.
+RARE_DF = 1
+SUGGEST_RATIO = 10
+
+
+def levenshtein(a: str, b: str, limit: int) -> int:
+    """Edit distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class Lexicon:
+    """Document frequency of every term of the text fields, with Hangul terms also keyed by jamo length."""
+
+    def __init__(self, df: dict[str, int]) -> None:
+        self.df = df
+        self.hangul: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        self.latin: dict[int, list[str]] = defaultdict(list)
+        for term in df:
+            if _HANGUL_WORD.match(term) and len(term) > 1:
+                jamo = decompose(term)
+                self.hangul[len(jamo)].append((jamo, term))
+            elif _LATIN_WORD.match(term) and len(term) > 2:
+                self.latin[len(term)].append(term)
+
+    @classmethod
+    def from_reader(cls, reader: Any) -> Lexicon:
+        df: dict[str, int] = {}
+        for fieldname in LEXICON_FIELDS:
+            if fieldname not in reader.schema:
+                continue
+            for term, info in reader.iter_field(fieldname):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                df[text] = max(df.get(text, 0), info.doc_frequency())
+        return cls(df)
+
+    def nearest(self, word: str, *, jamo: bool) -> str | None:
+        """The closest, then most frequent, known term within 1 edit (2 for long words)."""
+        key = decompose(word) if jamo else word
+        limit = 2 if len(key) >= (7 if jamo else 8) else 1
+        if len(key) < (4 if jamo else 4):
+            return None
+        best: tuple[int, int, str] | None = None
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            entries = self.hangul.get(length, []) if jamo else [(t, t) for t in self.latin.get(length, [])]
+            for candidate_key, term in entries:
+                distance = levenshtein(key, candidate_key, limit)
+                if distance <= limit and term != word:
+                    rank = (distance, -self.df[term], term)
+                    if best is None or rank < best:
+                        best = rank
+        return best[2] if best else None
+
+
+_LEXICONS: weakref.WeakKeyDictionary[Any, Lexicon] = weakref.WeakKeyDictionary()
+
+
+def lexicon_for(index: Any) -> Lexicon:
+    """The lexicon of one opened index generation (built on first use, then cached with it)."""
+    found = _LEXICONS.get(index)
+    if found is None:
+        with index.reader() as reader:
+            found = _LEXICONS[index] = Lexicon.from_reader(reader)
+    return found
+
+
+@dataclass(frozen=True)
+class Check:
+    parsed: ParsedQuery
+    corrected: str | None = None
+    suggestion: str | None = None
+
+
+def _terms(text: str) -> list[str]:
+    return [t.text for t in text_analyzer()(text, mode="query")]
+
+
+def _known(lexicon: Lexicon, text: str) -> bool:
+    terms = _terms(text)
+    return bool(terms) and all(lexicon.df.get(t, 0) > 0 for t in terms)
+
+
+def _hangul_known(lexicon: Lexicon, word: str) -> bool:
+    parts = [m.text for m in morphemes(word, index=False) if not m.same_position]
+    if not parts or lexicon.df.get("".join(parts), 0) > 0:
+        return True
+    return all(len(p) > 1 and lexicon.df.get(p.lower(), 0) > 0 for p in parts)
+
+
+def _fix_word(lexicon: Lexicon, word: str) -> str | None:
+    """A replacement for a word the index does not know, or None."""
+    if _LATIN_WORD.match(word):
+        if _known(lexicon, word):
+            return None
+        hangul = latin_to_hangul(word)
+        if hangul and len(hangul) > 1 and _hangul_known(lexicon, hangul) and _known(lexicon, hangul):
+            return hangul
+        stems = _terms(word)
+        if len(stems) != 1:
+            return None
+        stem = stems[0]
+        nearest = lexicon.nearest(stem, jamo=False)
+        if nearest is None:
+            return None
+        lowered = word.lower()
+        surface = nearest + lowered[len(stem):] if lowered.startswith(stem) else nearest
+        return surface if _terms(surface) == [nearest] else nearest
+    if not _JAMO_ONLY.match(word) or _HANGUL_WORD.match(word) and _hangul_known(lexicon, word):
+        return None
+    latin = hangul_to_latin(word)
+    if latin and _known(lexicon, latin) and not _known(lexicon, word):
+        return latin
+    if not _HANGUL_WORD.match(word):
+        return None
+    stripped = _PARTICLE.sub("", word) if len(word) > 3 else word
+    for candidate in dict.fromkeys([word, stripped]):
+        nearest = lexicon.nearest(candidate, jamo=True)
+        if nearest is not None:
+            return nearest + word[len(candidate):]
+    fixed, changed = word, False
+    for morph in morphemes(word, index=False):
+        if morph.same_position or len(morph.text) < 2 or lexicon.df.get(morph.text, 0) > 0:
+            continue
+        nearest = lexicon.nearest(morph.text, jamo=True)
+        if nearest is not None:
+            fixed = fixed.replace(morph.text, nearest, 1)
+            changed = True
+    return fixed if changed else None
+
+
+def _suggest_word(lexicon: Lexicon, word: str) -> str | None:
+    """For a known but rare word, a much more frequent neighbour."""
+    terms = _terms(word)
+    if len(terms) != 1 or lexicon.df.get(terms[0], 0) > RARE_DF:
+        return None
+    jamo = bool(_HANGUL.search(word))
+    nearest = lexicon.nearest(terms[0], jamo=jamo)
+    if nearest is None or lexicon.df[nearest] < SUGGEST_RATIO * max(1, lexicon.df.get(terms[0], 0)):
+        return None
+    return nearest
+
+
+def check(parsed: ParsedQuery, lexicon: Lexicon) -> Check:
+    """The query to search (corrected when typed words are unknown) and a did-you-mean text."""
+    words = parsed.text.split()
+    if not words:
+        return Check(parsed)
+    fixed = [_fix_word(lexicon, w) for w in words]
+    if any(fixed):
+        text = " ".join(f or w for f, w in zip(fixed, words))
+        return Check(replace(parsed, text=text), corrected=text)
+    suggested = [_suggest_word(lexicon, w) for w in words]
+    if any(suggested):
+        return Check(parsed, suggestion=" ".join(s or w for s, w in zip(suggested, words)))
+    return Check(parsed)
