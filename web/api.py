@@ -1,11 +1,16 @@
-"""JSON API: /api/search and /healthz."""
+"""JSON API: /api/search, /api/suggest, /api/related, /api/labs, /api/stats, /api/openapi.json and /healthz."""
 from __future__ import annotations
+
+import time
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import NotFound
 
 from web.factory import search_index
-from web.params import search_params
+from web.openapi import openapi_spec
+from web.params import related_params, search_params, suggest_params
+from web.search import run_search
 
 bp = Blueprint("api", __name__)
 
@@ -13,9 +18,45 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def search() -> ResponseReturnValue:
     params = search_params(request.args)
-    results = search_index(current_app).search(params.q, page=params.page, per_page=params.per_page,
-                                               filters=params.filters, sort=params.sort)
-    return jsonify(results.to_dict())
+    return jsonify(run_search(search_index(current_app), params).to_dict())
+
+
+@bp.get("/api/suggest")
+def suggest() -> ResponseReturnValue:
+    started = time.perf_counter()
+    q, limit = suggest_params(request.args)
+    suggestions = search_index(current_app).suggest(q, limit=limit)
+    if request.args.get("format") == "opensearch":
+        # The OpenSearch suggestions extension: [query, [completions]] (browsers' address bars read this).
+        response = jsonify([q, [s.text for s in suggestions]])
+        response.mimetype = "application/x-suggestions+json"
+        return response
+    return jsonify({"query": q, "suggestions": [s.to_dict() for s in suggestions],
+                    "took_ms": round((time.perf_counter() - started) * 1000, 3)})
+
+
+@bp.get("/api/related")
+def related() -> ResponseReturnValue:
+    doc_id, limit = related_params(request.args)
+    documents = search_index(current_app).related(doc_id, limit=limit)
+    if documents is None:
+        raise NotFound(f"no document with id {doc_id[:80]!r}")
+    return jsonify({"id": doc_id, "related": [d.to_dict() for d in documents]})
+
+
+@bp.get("/api/labs")
+def labs() -> ResponseReturnValue:
+    return jsonify({"labs": [lab.to_dict() for lab in search_index(current_app).labs()]})
+
+
+@bp.get("/api/stats")
+def stats() -> ResponseReturnValue:
+    return jsonify(search_index(current_app).stats())
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_spec(request.url_root.rstrip("/")))
 
 
 @bp.get("/healthz")

@@ -27,12 +27,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["modusearch"] = SearchIndex(app.config["INDEX_PATH"],
                                                reload_interval=app.config["RELOAD_INTERVAL"],
                                                time_limit=app.config["SEARCH_TIME_LIMIT"])
-    from web import api, errors, pages, security
+    from web import api, errors, i18n, links, pages, security
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     errors.register(app)
     security.register(app)
+    i18n.register(app)
+    links.register(app)
     return app
 
 

@@ -1,16 +1,23 @@
-"""HTML pages: the search page (works without JavaScript: a plain GET form)."""
+"""HTML pages: search, labs, related documents, the language switch and the OpenSearch description.
+
+Every page works without JavaScript (plain links and a GET form); static/app.js only adds suggestions,
+keyboard navigation and related documents in place.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from indexer import IndexNotFound, SchemaMismatch
 from web.factory import search_index
-from web.params import search_params
+from web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
+from web.links import safe_next
+from web.params import related_params, search_params
+from web.search import run_search
 
 bp = Blueprint("pages", __name__)
 
-KIND_LABELS = {"page": "lab page", "readme": "README", "interview": "interview"}
+EXAMPLES = ("강화학습", "세그멘테이션", "풀잎스쿨", "U-Net", "ㄱㅎㅎㅅ", "reinforcement learning")
 
 
 @bp.get("/")
@@ -19,10 +26,60 @@ def search_page() -> ResponseReturnValue:
     params = search_params(request.args)
     index = search_index(current_app)
     try:
-        results = index.search(params.q, page=params.page, per_page=params.per_page, filters=params.filters,
-                               sort=params.sort) if params.q.strip() else None
+        if params.q.strip():
+            results = run_search(index, params)
+            labs = index.labs() if not results.hits else []
+        else:
+            results, labs = None, index.labs()
     except (IndexNotFound, SchemaMismatch) as exc:
-        return render_template("search.html", params=params, results=None, unavailable=str(exc),
-                               kind_labels=KIND_LABELS), 503
-    return render_template("search.html", params=params, results=results, unavailable=None,
-                           kind_labels=KIND_LABELS)
+        return render_template("search.html", params=params, results=None, labs=[], unavailable=str(exc),
+                               examples=EXAMPLES), 503
+    return render_template("search.html", params=params, results=results, labs=labs, unavailable=None,
+                           examples=EXAMPLES)
+
+
+@bp.get("/labs")
+def labs_page() -> ResponseReturnValue:
+    return render_template("labs.html", labs=search_index(current_app).labs())
+
+
+@bp.get("/labs/<path:lab>")
+def lab_page(lab: str) -> ResponseReturnValue:
+    index = search_index(current_app)
+    summary = next((s for s in index.labs() if s.name == lab), None)
+    if summary is None:
+        abort(404, description=f"No lab named {lab[:80]!r}.")
+    documents = index.lab_documents(lab)
+    by_kind = {kind: [d for d in documents if d.kind == kind] for kind in ("page", "readme", "interview")}
+    return render_template("lab.html", lab=summary, by_kind=by_kind, key_terms=index.key_terms(lab))
+
+
+@bp.get("/related")
+def related_page() -> ResponseReturnValue:
+    doc_id, limit = related_params(request.args)
+    index = search_index(current_app)
+    documents = index.related(doc_id, limit=limit)
+    if documents is None:
+        abort(404, description="No such document.")
+    title = request.args.get("title", "")[:200]
+    return render_template("related.html", documents=documents, title=title or doc_id)
+
+
+@bp.get("/ui-language")
+def set_language() -> ResponseReturnValue:
+    """The language switch: remember the choice in a cookie and go back (only ever to a local path)."""
+    language = request.args.get("hl", "")
+    response = redirect(safe_next(request.args.get("next")), code=303)
+    if language in LANGUAGES:
+        response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> ResponseReturnValue:
+    root = request.url_root.rstrip("/")
+    body = render_template("opensearch.xml", root=root, search=url_for("pages.search_page"),
+                           suggest=url_for("api.suggest"))
+    response = make_response(body)
+    response.mimetype = "application/opensearchdescription+xml"
+    return response

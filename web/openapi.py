@@ -1,0 +1,176 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json."""
+from __future__ import annotations
+
+from typing import Any
+
+from web.params import MAX_QUERY_BYTES, MAX_SUGGEST_CHARS, SORTS
+
+
+def _param(name: str, description: str, schema: dict[str, Any], required: bool = False,
+           explode: bool | None = None) -> dict[str, Any]:
+    param: dict[str, Any] = {"name": name, "in": "query", "required": required, "description": description,
+                             "schema": schema}
+    if explode is not None:
+        param["explode"] = explode
+    return param
+
+
+_STRING = {"type": "string"}
+_FILTERS = [
+    _param("lab", "Only documents of this lab (repeat for several labs: any of them).",
+           {"type": "array", "items": _STRING}, explode=True),
+    _param("kind", "Only this kind of document: page, readme or interview (repeatable).",
+           {"type": "array", "items": {"type": "string", "enum": ["page", "readme", "interview"]}}, explode=True),
+    _param("lang", "Only documents in this language: ko or en (repeatable).",
+           {"type": "array", "items": {"type": "string", "enum": ["ko", "en"]}}, explode=True),
+]
+
+_HIT = {
+    "type": "object",
+    "required": ["id", "url", "title", "kind", "lab", "lang", "snippet", "score"],
+    "properties": {
+        "id": {"type": "string", "description": "Stable document id (hash of the canonical URL, or github:owner/repo)."},
+        "url": {"type": "string", "format": "uri", "description": "Where the document lives."},
+        "title": {"type": "string", "description": "Title as plain text (escape it before putting it in HTML)."},
+        "kind": {"type": "string", "enum": ["page", "readme", "interview"]},
+        "lab": {"type": "string", "description": "The lab the document belongs to."},
+        "lang": {"type": "string", "enum": ["ko", "en"]},
+        "snippet": {"type": "string", "description": "HTML: one or two passages, document text escaped, "
+                                                      "matched words in <mark>."},
+        "score": {"type": "number", "description": "Relevance score (higher is better; not comparable across queries)."},
+        "published": {"type": "string", "description": "Publication date (ISO 8601) when known, else empty."},
+        "author": {"type": "string"},
+        "description": {"type": "string", "description": "The page's own summary, when it has one."},
+    },
+}
+
+_SEARCH_RESULTS = {
+    "type": "object",
+    "required": ["query", "total", "page", "per_page", "took_ms", "results", "facets", "filters"],
+    "properties": {
+        "query": {"type": "string", "description": "The query as received."},
+        "total": {"type": "integer", "description": "How many documents match (all pages)."},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "took_ms": {"type": "number", "description": "Time the engine took, in milliseconds."},
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+        "facets": {"type": "object", "description": "Counts of the matching documents by kind, lab and lang.",
+                   "properties": {name: {"type": "object", "additionalProperties": {"type": "integer"}}
+                                  for name in ("kind", "lab", "lang")}},
+        "filters": {"type": "object", "description": "Filters applied (from parameters and from lab:/kind:/lang: "
+                                                     "in the query).",
+                    "additionalProperties": {"type": "array", "items": _STRING}},
+        "corrected_query": {"type": ["string", "null"], "description": "When the engine corrected a misspelt "
+                                                                      "query, the query it searched instead."},
+        "did_you_mean": {"type": ["string", "null"], "description": "A spelling suggestion, when there is one."},
+        "timed_out": {"type": "boolean", "description": "True when the time limit cut the search short "
+                                                        "(results are partial)."},
+    },
+}
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["status", "code", "message"], "properties": {
+        "status": {"type": "integer", "description": "The HTTP status again."},
+        "code": {"type": "string", "description": "Machine-readable: bad_request, not_found, index_not_ready, "
+                                                  "rebuild_needed, index_error …"},
+        "message": {"type": "string", "description": "What went wrong, for people."}}}},
+}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    text = {400: "Bad parameter.", 404: "Not found.", 503: "The index is not built or needs a rebuild."}
+    return {str(s): {"description": text[s], "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}} for s in statuses}
+
+
+def openapi_spec(server: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "modusearch API", "version": "1",
+                 "description": "Search the lab pages, GitHub READMEs and interviews of 모두의연구소 (Modulabs)."},
+        "servers": [{"url": server or "/"}],
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Ranked, highlighted, faceted search results",
+                "parameters": [
+                    _param("q", f"The query: words (any may match, more rank higher), \"exact phrase\", -word, "
+                                f"and filters lab:, kind:, lang:. Korean and English. At most {MAX_QUERY_BYTES} "
+                                "characters are used.", _STRING),
+                    _param("page", "Page number, 1–100.", {"type": "integer", "minimum": 1, "maximum": 100,
+                                                            "default": 1}),
+                    _param("per_page", "Results per page, 1–50 (larger values are capped).",
+                           {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
+                    _param("sort", "relevance (default) or date (newest first).",
+                           {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+                    *_FILTERS,
+                    _param("spell", "0 searches the words as typed, without spelling correction.",
+                           {"type": "string", "enum": ["0", "1"], "default": "1"}),
+                ],
+                "responses": {"200": {"description": "Results", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/SearchResults"}}}}, **_errors(400, 503)},
+            }},
+            "/api/suggest": {"get": {
+                "summary": "Completions while typing (titles, labs, repositories, frequent terms)",
+                "description": "Prefix matching on jamo, so a syllable still being composed matches (풀이 → 풀잎스쿨); "
+                               "a query of initial consonants matches 초성 (ㄱㅎㅎㅅ → 강화학습); English by prefix.",
+                "parameters": [
+                    _param("q", f"What has been typed so far (first {MAX_SUGGEST_CHARS} characters used).", _STRING),
+                    _param("limit", "At most this many suggestions, 1–20.",
+                           {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}),
+                    _param("format", "opensearch returns the OpenSearch suggestions array [query, [completions]].",
+                           {"type": "string", "enum": ["opensearch"]}),
+                ],
+                "responses": {"200": {"description": "Suggestions, best first", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["query", "suggestions", "took_ms"], "properties": {
+                        "query": _STRING,
+                        "took_ms": {"type": "number"},
+                        "suggestions": {"type": "array", "items": {"type": "object", "required": ["text", "type", "count"],
+                                        "properties": {
+                                            "text": {"type": "string", "description": "What to search for."},
+                                            "type": {"type": "string", "enum": ["lab", "repo", "title", "term"]},
+                                            "count": {"type": "integer", "description": "Documents it occurs in."},
+                                            "lab": {"type": "string"},
+                                            "url": {"type": "string", "description": "The document (titles, repos)."},
+                                        }}}}}}}}, **_errors(400, 503)},
+            }},
+            "/api/related": {"get": {
+                "summary": "Documents like a given one (Whoosh more-like-this over the body text)",
+                "parameters": [_param("id", "A document id from /api/search.", _STRING, required=True),
+                               _param("limit", "1–20.", {"type": "integer", "minimum": 1, "maximum": 20,
+                                                          "default": 5})],
+                "responses": {"200": {"description": "Related documents", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"id": _STRING, "related": {"type": "array", "items": {
+                        "type": "object", "properties": {k: _STRING for k in (
+                            "id", "url", "title", "kind", "lab", "lang", "published", "excerpt")}}}}}}}},
+                    **_errors(400, 404, 503)},
+            }},
+            "/api/labs": {"get": {
+                "summary": "Every lab with its number of documents by kind",
+                "responses": {"200": {"description": "Labs, largest first", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"labs": {"type": "array", "items": {
+                        "type": "object", "properties": {"name": _STRING, "documents": {"type": "integer"},
+                                                         "by_kind": {"type": "object"}}}}}}}}},
+                    **_errors(503)},
+            }},
+            "/api/stats": {"get": {
+                "summary": "Index statistics and corpus freshness",
+                "responses": {"200": {"description": "Statistics", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {
+                        "documents": {"type": "integer"},
+                        "by_kind": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "by_lab": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "index_built_at": {"type": "string", "description": "When the live index was built."},
+                        "corpus": {"type": "object", "description": "Per source: documents and written_at (when the "
+                                                                    "crawler last changed it); oldest and newest."},
+                    }}}}}, **_errors(503)},
+            }},
+            "/healthz": {"get": {
+                "summary": "Whether the index can serve",
+                "responses": {"200": {"description": "ok: true, generation, documents, built_at"},
+                              "503": {"description": "ok: false and why (rebuild_needed when the schema changed)"}},
+            }},
+        },
+        "components": {"schemas": {"Hit": _HIT, "SearchResults": _SEARCH_RESULTS, "Error": _ERROR}},
+    }

@@ -1,0 +1,24 @@
+"""One search call for the page and the API alike."""
+from __future__ import annotations
+
+import inspect
+from functools import lru_cache
+from typing import Any
+
+from indexer import SearchIndex, SearchResults
+from web.params import SearchParams
+
+
+@lru_cache(maxsize=4)
+def _accepts(function: Any, name: str) -> bool:
+    return name in inspect.signature(function).parameters
+
+
+def run_search(index: SearchIndex, params: SearchParams) -> SearchResults:
+    """Search with the validated parameters; ``spell=0`` asks the engine not to correct the query."""
+    options: dict[str, Any] = {}
+    # The engine's spelling correction is optional: pass the switch only to an engine that has it.
+    if not params.spell and _accepts(SearchIndex.search, "correct"):
+        options["correct"] = False
+    return index.search(params.q, page=params.page, per_page=params.per_page, filters=params.filters,
+                        sort=params.sort, **options)
