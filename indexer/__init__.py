@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from indexer.build import BuildReport, rebuild
 from indexer.errors import BuildError, IndexerError, IndexLocked, IndexNotFound, SchemaMismatch
+from indexer.related import DocSummary, LabSummary
 from indexer.searching import Hit, SearchIndex, SearchResults
+from indexer.suggest import Suggestion
 
 __all__ = [
     "BuildError",
     "BuildReport",
+    "DocSummary",
     "Hit",
     "IndexLocked",
     "IndexNotFound",
     "IndexerError",
+    "LabSummary",
     "SchemaMismatch",
     "SearchIndex",
     "SearchResults",
+    "Suggestion",
     "rebuild",
 ]

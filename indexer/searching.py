@@ -21,6 +21,8 @@ from whoosh.searching import TimeLimit
 
 from indexer import query as userquery
 from indexer import spelling as _spelling
+from indexer import related as _related
+from indexer import suggest as _suggest
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import IndexNotFound, SchemaMismatch
 from indexer.expand import expand as _expand
@@ -134,6 +136,28 @@ class SearchIndex:
 
     def meta(self) -> dict[str, Any]:
         return dict(self._current().meta)
+
+    def suggest(self, text: str, limit: int = 8) -> list[_suggest.Suggestion]:
+        """Completions for what is being typed."""
+        return _suggest.suggester_for(self._current().index).suggest(text, limit)
+
+    def related(self, doc_id: str, limit: int = 5) -> list[_related.DocSummary] | None:
+        """Documents like ``doc_id``; None when it is not in the index."""
+        return _related.related(self._current().index, doc_id, limit)
+
+    def labs(self) -> list[_related.LabSummary]:
+        return _related.labs(self._current().index)
+
+    def lab_documents(self, lab: str, limit: int = 200) -> list[_related.DocSummary]:
+        return _related.lab_documents(self._current().index, lab, limit)
+
+    def key_terms(self, lab: str, limit: int = 12) -> list[str]:
+        """The most characteristic terms of a lab's documents."""
+        return _related.key_terms(self._current().index, lab, limit)
+
+    def stats(self) -> dict[str, Any]:
+        generation = self._current()
+        return _related.stats(generation.index, generation.meta)
 
     # -- searching --------------------------------------------------------------------------
 
