@@ -357,6 +357,14 @@ class PagesServer(FixtureServer):
         """Make the file at site path ``path`` disappear (in memory only)."""
         self.files.delete(path.strip("/"))
 
+    def undo_changes(self) -> None:
+        """Forget every ``set_page``/``delete_page`` and override: serve the folder as it is again."""
+        with self.files._lock:
+            self.files._changed.clear()
+            self.files._deleted.clear()
+        with self._lock:
+            self._overrides.clear()
+
     def respond(self, handler: BaseHTTPRequestHandler) -> Response:
         path = request_path(handler.path)
         if path + "/" == self.prefix:
