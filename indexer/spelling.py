@@ -152,6 +152,9 @@ def _fix_word(lexicon: Lexicon, word: str) -> str | None:
         return latin
     if not _HANGUL_WORD.match(word):
         return None
+    parts = [m for m in morphemes(word, index=False) if not m.same_position]
+    if len(parts) == 1 and len(parts[0].text) > 1 and parts[0].end - parts[0].start >= len(word) - 2:
+        return None  # a word of the Korean dictionary (풀이, 주가, 정합), merely absent from this index
     stripped = _PARTICLE.sub("", word) if len(word) > 3 else word
     for candidate in dict.fromkeys([word, stripped]):
         nearest = lexicon.nearest(candidate, jamo=True)
@@ -186,6 +189,11 @@ def check(parsed: ParsedQuery, lexicon: Lexicon) -> Check:
     if not words:
         return Check(parsed)
     fixed = [_fix_word(lexicon, w) for w in words]
+    # An English respelling replaces a word only when nothing else typed is known (vocal stays vocal in
+    # "vocal source separation"); otherwise it is offered as "did you mean".
+    others_known = [any(_known(lexicon, o) for o in words if o != w) for w in words]
+    if any(f and _LATIN_WORD.match(w) and f.isascii() and known for f, w, known in zip(fixed, words, others_known)):
+        return Check(parsed, suggestion=" ".join(f or w for f, w in zip(fixed, words)))
     if any(fixed):
         text = " ".join(f or w for f, w in zip(fixed, words))
         return Check(replace(parsed, text=text), corrected=text)
