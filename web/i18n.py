@@ -64,6 +64,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "labs_title": {"ko": "랩 목록", "en": "Labs"},
     "labs_intro": {"ko": "모두의연구소의 랩과 문서 수", "en": "Modulabs labs and how many documents each has"},
     "documents": {"ko": "문서 {n}개", "en": "{n} documents"},
+    "document_one": {"ko": "문서 1개", "en": "1 document"},
     "lab_docs": {"ko": "문서", "en": "Documents"},
     "key_terms": {"ko": "이 랩의 특징적인 용어", "en": "Characteristic terms"},
     "all_labs": {"ko": "모든 랩", "en": "All labs"},
