@@ -65,17 +65,20 @@ def generate(folder: Path, size: int, fixtures: Path, seed: int, scale: float) -
 @click.option("--http-seconds", type=float, default=20.0, show_default=True, help="Measured HTTP load per size.")
 @click.option("--repeats", type=click.IntRange(1), default=3, show_default=True, help="In-process query passes.")
 @click.option("--no-peers", is_flag=True, help="Skip tantivy and FTS5.")
-@click.option("--no-relevance", is_flag=True, help="Skip the nDCG@10 evaluation.")
+@click.option("--no-relevance", is_flag=True, help="Skip the nDCG@10 evaluation (keep the previous one).")
+@click.option("--reuse-index", is_flag=True,
+              help="Keep the indexes of an earlier run in --workdir: measure queries only, keep its build numbers.")
 def run_command(sizes: str, workdir: Path, out: Path, fixtures: Path, seed: int, scale: float, procs: int,
                 workers: int, threads: int, clients: int, http_seconds: float, repeats: int, no_peers: bool,
-                no_relevance: bool) -> None:
+                no_relevance: bool, reuse_index: bool) -> None:
     """Build, update and query every size; write the results table and plot."""
     from bench.run import Options, run
 
     try:
         opts = Options(sizes=_sizes(sizes), fixtures=fixtures, workdir=workdir, out=out, seed=seed, scale=scale,
                        procs=procs, workers=workers, threads=threads, clients=clients, http_seconds=http_seconds,
-                       repeats=repeats, peers=not no_peers, relevance=not no_relevance)
+                       repeats=repeats, peers=not no_peers, relevance=not no_relevance,
+                       reuse_index=reuse_index)
     except click.BadParameter as exc:
         raise click.UsageError(str(exc)) from None
     try:

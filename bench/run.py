@@ -39,6 +39,7 @@ class Options:
     repeats: int = 3
     peers: bool = True
     relevance: bool = True
+    reuse_index: bool = False
     results: dict[str, Any] = field(default_factory=dict)
 
 
@@ -71,7 +72,15 @@ def prepare_corpus(folder: Path, size: int, opts: Options) -> dict[str, Any]:
     return {"documents": size, "text_mb": mb(text_bytes), "mean_doc_bytes": text_bytes / size}
 
 
-def bench_modusearch(corpus: Path, index: Path, opts: Options) -> dict[str, Any]:
+def bench_modusearch(corpus: Path, index: Path, opts: Options, previous: dict[str, Any] | None = None
+                     ) -> dict[str, Any]:
+    if opts.reuse_index and previous and (index / "CURRENT").exists():
+        # query-side measurements only, on the index an earlier run built (its build numbers are kept)
+        result = {k: v for k, v in previous.items() if k not in ("inproc", "http", "suggest")}
+        result["index_reused"] = True
+        result["inproc"] = inprocess_latency(index, opts)
+        result.update(bench_http(index, opts))
+        return result
     shutil.rmtree(index, ignore_errors=True)
     py = sys.executable
     seconds, peak, _ = _run_tracked([py, "-m", "indexer", "rebuild", "--corpus", str(corpus), "--index", str(index),
@@ -165,13 +174,16 @@ def bench_http(index: Path, opts: Options) -> dict[str, Any]:
             latencies, errors, seconds = run_load(base, paths, clients=opts.clients, seconds=opts.http_seconds)
             http = latency_summary(latencies, seconds)
             http["errors"] = errors
-            status, _, _ = get(base + suggest_path("딥"), timeout=10)
+            began = time.perf_counter()  # the first call builds each worker's suggester
+            statuses = [get(base + suggest_path(p), timeout=600)[0] for p in PREFIXES[:opts.workers * 2]]
+            suggest_first_s = time.perf_counter() - began
             suggest: dict[str, Any] | None = None
-            if status == 200:
+            if all(s == 200 for s in statuses):
                 s_lat, s_err, s_sec = run_load(base, [suggest_path(p) for p in PREFIXES], clients=opts.clients,
                                                seconds=max(5.0, opts.http_seconds / 4))
                 suggest = latency_summary(s_lat, s_sec)
                 suggest["errors"] = s_err
+                suggest["first_calls_s"] = suggest_first_s
         return {"http": http, "suggest": suggest, "web_peak_mb": mb(rss.peak), "web_rss_end_mb": mb(rss.last)}
     finally:
         process.terminate()
@@ -211,6 +223,8 @@ def bench_peers(corpus: Path, work: Path, opts: Options) -> dict[str, Any]:
 
 def run(opts: Options) -> dict[str, Any]:
     opts.workdir.mkdir(parents=True, exist_ok=True)
+    saved = opts.out / "results.json"
+    previous: dict[str, Any] = json.loads(saved.read_text("utf-8")) if saved.exists() else {}
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
                                "options": {k: str(v) for k, v in vars(opts).items() if k != "results"},
                                "sizes": {}}
@@ -219,15 +233,22 @@ def run(opts: Options) -> dict[str, Any]:
 
         results["relevance"] = relevance_all(opts.workdir / "eval", opts.peers)
         logger.info("relevance: %s", results["relevance"])
+    elif "relevance" in previous:
+        results["relevance"] = previous["relevance"]
     for size in opts.sizes:
         corpus = opts.workdir / f"corpus-{size}"
         row: dict[str, Any] = {"corpus": prepare_corpus(corpus, size, opts)}
         logger.info("size %d: %s", size, row["corpus"])
-        row["modusearch"] = bench_modusearch(corpus, opts.workdir / f"index-{size}", opts)
+        before = previous.get("sizes", {}).get(str(size), {})
+        row["modusearch"] = bench_modusearch(corpus, opts.workdir / f"index-{size}", opts, before.get("modusearch"))
         logger.info("modusearch %d: %s", size, row["modusearch"])
+        results["sizes"][str(size)] = row
+        _save(results, opts)
         if opts.peers:
             row["peers"] = bench_peers(corpus, opts.workdir / f"peers-{size}", opts)
             logger.info("peers %d: %s", size, row["peers"])
+        elif "peers" in before:
+            row["peers"] = before["peers"]
         results["sizes"][str(size)] = row
         _save(results, opts)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
