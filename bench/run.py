@@ -76,7 +76,7 @@ def bench_modusearch(corpus: Path, index: Path, opts: Options, previous: dict[st
                      ) -> dict[str, Any]:
     if opts.reuse_index and previous and (index / "CURRENT").exists():
         # query-side measurements only, on the index an earlier run built (its build numbers are kept)
-        result = {k: v for k, v in previous.items() if k not in ("inproc", "http", "suggest")}
+        result = {k: v for k, v in previous.items() if k not in ("inproc", "http", "http_cached", "suggest")}
         result["index_reused"] = True
         result["inproc"] = inprocess_latency(index, opts)
         result.update(bench_http(index, opts))
@@ -122,9 +122,12 @@ def bench_update(corpus: Path, index: Path, size: int, opts: Options) -> dict[st
 
 
 def inprocess_latency(index: Path, opts: Options) -> dict[str, Any]:
+    """Uncached: every repeat of a query runs the full search (the result cache is switched off)."""
     from indexer import SearchIndex
 
     search_index = SearchIndex(index)
+    if hasattr(search_index, "results_cache"):
+        search_index.results_cache.entries = 0
     for q in QUERIES:  # warm-up: open the index, fill OS caches
         search_index.search(q.text, filters=q.filters)
     timings: list[float] = []
@@ -142,14 +145,15 @@ def inprocess_latency(index: Path, opts: Options) -> dict[str, Any]:
     return summary
 
 
-def _start_server(index: Path, opts: Options) -> tuple[subprocess.Popen[bytes], str]:
+def _start_server(index: Path, opts: Options, cache: bool = True) -> tuple[subprocess.Popen[bytes], str]:
     sys.path.insert(0, str(ROOT / "tests"))
     from helpers import free_port, get  # type: ignore[import-not-found]
 
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "web", "--host", "127.0.0.1", "--port", str(port),
                                 "--index", str(index), "--workers", str(opts.workers), "--threads", str(opts.threads)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **({} if cache else {"MODUSEARCH_RESULT_CACHE": "0"})})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -163,9 +167,17 @@ def _start_server(index: Path, opts: Options) -> tuple[subprocess.Popen[bytes], 
 
 
 def bench_http(index: Path, opts: Options) -> dict[str, Any]:
+    """The query set over HTTP twice: result cache off (every request searches), then on."""
+    uncached = _http_round(index, opts, cache=False)
+    cached = _http_round(index, opts, cache=True)
+    return {"http": uncached["http"], "http_cached": cached["http"], "suggest": cached["suggest"],
+            "web_peak_mb": max(uncached["web_peak_mb"], cached["web_peak_mb"]), "web_rss_end_mb": cached["web_rss_end_mb"]}
+
+
+def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
     from helpers import get  # type: ignore[import-not-found]
 
-    process, base = _start_server(index, opts)
+    process, base = _start_server(index, opts, cache)
     try:
         with PeakRSS(process.pid) as rss:
             paths = [search_path(q.text, q.filters) for q in QUERIES]
@@ -174,10 +186,12 @@ def bench_http(index: Path, opts: Options) -> dict[str, Any]:
             latencies, errors, seconds = run_load(base, paths, clients=opts.clients, seconds=opts.http_seconds)
             http = latency_summary(latencies, seconds)
             http["errors"] = errors
+            suggest: dict[str, Any] | None = None
+            if not cache:
+                return {"http": http, "suggest": None, "web_peak_mb": mb(rss.peak), "web_rss_end_mb": mb(rss.last)}
             began = time.perf_counter()  # the first call builds each worker's suggester
             statuses = [get(base + suggest_path(p), timeout=600)[0] for p in PREFIXES[:opts.workers * 2]]
             suggest_first_s = time.perf_counter() - began
-            suggest: dict[str, Any] | None = None
             if all(s == 200 for s in statuses):
                 s_lat, s_err, s_sec = run_load(base, [suggest_path(p) for p in PREFIXES], clients=opts.clients,
                                                seconds=max(5.0, opts.http_seconds / 4))
