@@ -77,7 +77,7 @@ def crawl_args(sources: Path, corpus: Path) -> list[str]:
 
 
 def test_second_crawl_while_one_runs_exits_zero_at_once(site: SlowPages, tmp_path: Path) -> None:
-    site.pause = 0.25
+    site.pause = 0.15
     sources, corpus = sources_file(tmp_path, site.url + "/"), tmp_path / "corpus"
     first = subprocess.Popen([sys.executable, "-m", "crawler", *crawl_args(sources, corpus)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
