@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
@@ -20,6 +21,9 @@ from indexer.schema import SCHEMA_VERSION, build_schema
 from indexer.store import clean_old_generations, new_generation_dir, publish, write_meta
 
 logger = logging.getLogger(__name__)
+
+_STORAGE_REASONS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+                    errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied"}
 
 
 @dataclass
@@ -35,47 +39,70 @@ class BuildReport:
                 f"{len(self.skipped)} corpus records skipped; generation {self.generation}")
 
 
+def storage_error(exc: OSError, index_path: Path, action: str = "build") -> BuildError:
+    """The one-line error for a failed write: what went wrong, and that the live index is safe."""
+    reason = _STORAGE_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    if exc.filename and exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        reason += f" ({exc.filename})"
+    return BuildError(f"cannot {action} the index in {index_path}: {reason}; the live index is untouched")
+
+
+def writer_lock(index_path: Path, timeout: float) -> WriterLock:
+    """The writers' lock, taken; a folder that cannot even hold the lock file is a BuildError."""
+    try:
+        index_path.mkdir(parents=True, exist_ok=True)
+        return WriterLock(index_path, timeout=timeout).acquire()
+    except OSError as exc:
+        raise storage_error(exc, index_path) from exc
+
+
+def generation_meta(corpus: Corpus, documents: int, skipped: int, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "analysis_version": ANALYSIS_VERSION, "documents": documents,
+            "skipped": skipped, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "corpus_manifest": corpus.manifest(), "kind": kind, **extra}
+
+
 def rebuild(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 256,
             lock_timeout: float = 600.0, progress: Callable[[int], None] | None = None) -> BuildReport:
     """Build a complete new index from the corpus and switch to it; the old one serves until then."""
+    with writer_lock(index_path, lock_timeout):
+        return rebuild_locked(corpus_path, index_path, procs=procs, limitmb=limitmb, progress=progress)
+
+
+def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 256,
+                   progress: Callable[[int], None] | None = None) -> BuildReport:
+    """:func:`rebuild` for a caller that already holds the writers' lock."""
     started = time.monotonic()
     corpus = Corpus(corpus_path)
     report = ReadReport()
-    index_path.mkdir(parents=True, exist_ok=True)
-    with WriterLock(index_path, timeout=lock_timeout):
+    try:
         generation = new_generation_dir(index_path)
+    except OSError as exc:
+        raise storage_error(exc, index_path) from exc
+    try:
+        ix = whoosh_index.create_in(str(generation), build_schema())
+        writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1)
         try:
-            ix = whoosh_index.create_in(str(generation), build_schema())
-            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1)
-            try:
-                count = 0
-                for doc in corpus.documents(report):
-                    writer.add_document(**to_fields(doc))
-                    count += 1
-                    if progress and count % 500 == 0:
-                        progress(count)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            write_meta(generation, {
-                "schema_version": SCHEMA_VERSION,
-                "analysis_version": ANALYSIS_VERSION,
-                "documents": count,
-                "skipped": len(report.skipped),
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "corpus_manifest": corpus.manifest(),
-                "kind": "rebuild",
-            })
-            publish(index_path, generation)
-        except OSError as exc:
-            shutil.rmtree(generation, ignore_errors=True)
-            reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-                      errno.EACCES: "permission denied"}.get(exc.errno or 0, exc.strerror or str(exc))
-            raise BuildError(f"cannot build the index in {index_path}: {reason}; the live index is untouched") from exc
+            count = 0
+            for doc in corpus.documents(report):
+                writer.add_document(**to_fields(doc))
+                count += 1
+                if progress and count % 500 == 0:
+                    progress(count)
         except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
+            writer.cancel()
             raise
-        clean_old_generations(index_path, keep=generation)
+        writer.commit()
+        seconds = time.monotonic() - started
+        write_meta(generation, generation_meta(corpus, count, len(report.skipped), "rebuild",
+                                               rebuild_seconds=round(seconds, 3)))
+        publish(index_path, generation)
+    except OSError as exc:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise storage_error(exc, index_path) from exc
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    clean_old_generations(index_path, keep=generation)
     return BuildReport(documents=count, skipped=report.skipped, seconds=time.monotonic() - started,
                        generation=generation.name)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +26,11 @@ from indexer import query as userquery
 from indexer import spelling as _spelling
 from indexer import related as _related
 from indexer import suggest as _suggest
-from indexer.analysis import ANALYSIS_VERSION
-from indexer.errors import IndexNotFound, SchemaMismatch
+from indexer.errors import IndexerError, IndexNotFound, SchemaMismatch
 from indexer.expand import expand as _expand
-from indexer.schema import SCHEMA_VERSION
 from indexer.scoring import PriorBM25F
 from indexer.snippets import make_snippet
-from indexer.store import POINTER, current_generation, read_meta
+from indexer.store import POINTER, Lease, check_versions, current_generation, read_meta
 
 logger = logging.getLogger(__name__)
 
@@ -80,15 +81,40 @@ class SearchResults:
 
 
 class _Generation:
+    """One opened generation. Its lease keeps writers from deleting it until this process is done:
+    released once a newer generation serves and the last search still using this one has finished."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.meta = read_meta(path)
-        if (self.meta.get("schema_version"), self.meta.get("analysis_version")) != (SCHEMA_VERSION, ANALYSIS_VERSION):
-            raise SchemaMismatch(
-                f"index at {path} was built with schema {self.meta.get('schema_version')}/analysis "
-                f"{self.meta.get('analysis_version')}, this code needs {SCHEMA_VERSION}/{ANALYSIS_VERSION}: "
-                "rebuild needed (python -m indexer rebuild)")
+        check_versions(path, self.meta)
         self.index = whoosh_index.open_dir(str(path))
+        self.lease = Lease(path)
+        self._readers = 0
+        self._retired = False
+        self._count_lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._count_lock:
+            self._readers += 1
+
+    def leave(self) -> None:
+        with self._count_lock:
+            self._readers -= 1
+            done = self._retired and self._readers == 0
+        if done:
+            self.lease.release()
+
+    def retire(self) -> None:
+        with self._count_lock:
+            self._retired = True
+            done = self._readers == 0
+        if done:
+            self.lease.release()
+
+
+#: What opening a damaged generation can raise; the previous generation then keeps serving.
+_OPEN_ERRORS = (IndexerError, OSError, EOFError, ValueError, pickle.UnpicklingError, whoosh_index.IndexError)
 
 
 class SearchIndex:
@@ -101,7 +127,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._checked = 0.0
-        self._pointer_mtime = 0.0
+        self._pointer: tuple[int, int] | None = None
         self.weighting = PriorBM25F()
 
     # -- generations ------------------------------------------------------------------------
@@ -114,16 +140,44 @@ class SearchIndex:
         with self._lock:
             self._checked = now
             try:
-                mtime = (self.root / POINTER).stat().st_mtime
+                stat = (self.root / POINTER).stat()
+                pointer: tuple[int, int] | None = (stat.st_ino, stat.st_mtime_ns)  # publish renames a new file
             except OSError:
-                mtime = 0.0
-            if self._generation is None or mtime != self._pointer_mtime:
-                path = current_generation(self.root)
-                if self._generation is None or self._generation.path != path:
-                    self._generation = _Generation(path)
-                    logger.info("serving index generation %s", path.name)
-                self._pointer_mtime = mtime
+                pointer = None
+            if (self._generation is None or pointer != self._pointer) and self._switch():
+                self._pointer = pointer
+            assert self._generation is not None
             return self._generation
+
+    def _switch(self) -> bool:
+        """Serve the generation CURRENT names; if it cannot be opened, keep serving the previous one
+        (and try again after the next reload interval)."""
+        old = self._generation
+        try:
+            path = current_generation(self.root)
+            if old is not None and old.path == path:
+                return True
+            new = _Generation(path)
+        except _OPEN_ERRORS as exc:
+            if old is None or not old.path.is_dir():
+                raise
+            logger.error("cannot switch to the published index (%s); still serving %s", exc, old.path.name)
+            return False
+        self._generation = new
+        logger.info("serving index generation %s", path.name)
+        if old is not None:
+            old.retire()
+        return True
+
+    @contextmanager
+    def _reading(self, generation: _Generation) -> Iterator[Any]:
+        """A fresh Whoosh searcher on ``generation`` (one per search: searchers are not thread-safe)."""
+        generation.enter()
+        try:
+            with generation.index.searcher(weighting=self.weighting) as searcher:
+                yield searcher
+        finally:
+            generation.leave()
 
     def status(self) -> dict[str, Any]:
         """What /healthz reports: ok, or why the index cannot serve."""
@@ -185,7 +239,7 @@ class SearchIndex:
         for name in ("kind", "lab", "lang"):
             facets.add_field(name, maptype=sorting.Count)
         sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
-        with generation.index.searcher(weighting=self.weighting) as searcher:
+        with self._reading(generation) as searcher:
             collector = searcher.collector(limit=page * per_page, sortedby=sortedby, groupedby=facets, terms=True)
             timed = TimeLimitedCollector(collector, self.time_limit)
             timed_out = False
