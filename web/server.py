@@ -37,7 +37,10 @@ def main(host: str, port: int, index_path: Path | None, workers: int, threads: i
     """Serve the modusearch web app and JSON API."""
     index = str(index_path or os.environ.get("MODUSEARCH_INDEX") or Path(__file__).resolve().parents[1] / "var" / "index")
     options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
-               "timeout": 30, "graceful_timeout": 10, "accesslog": "-", "errorlog": "-", "loglevel": "info"}
+               "timeout": 30, "graceful_timeout": 10, "accesslog": "-", "errorlog": "-", "loglevel": "info",
+               # gunicorn's 4 KB request-line cap would answer a long query with its own HTML 400; the app
+               # caps the query itself (web/params.py) and answers in the JSON error shape instead.
+               "limit_request_line": 0}
     try:
         _Gunicorn(options, index).run()
     except SystemExit as exc:
