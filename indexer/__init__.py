@@ -9,6 +9,8 @@ from indexer.errors import BuildError, IndexerError, IndexLocked, IndexNotFound,
 from indexer.related import DocSummary, LabSummary
 from indexer.searching import Hit, SearchIndex, SearchResults
 from indexer.suggest import Suggestion
+from indexer.update import UpdateReport, update
+from indexer.verify import VerifyReport, verify
 
 __all__ = [
     "BuildError",
@@ -23,5 +25,9 @@ __all__ = [
     "SearchIndex",
     "SearchResults",
     "Suggestion",
+    "UpdateReport",
+    "VerifyReport",
     "rebuild",
+    "update",
+    "verify",
 ]
