@@ -248,7 +248,9 @@ class SearchIndex:
             facets.add_field(name, maptype=sorting.Count)
         sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
         with self._reading(generation) as searcher:
-            collector = searcher.collector(limit=page * per_page, sortedby=sortedby, groupedby=facets)  # no terms=: unused, ~5%
+            # terms=True is needed for exact scores even though matched terms are unused: without it Whoosh
+            # replaces exhausted sub-matchers and CoordMatcher's coord factor drifts with document order.
+            collector = searcher.collector(limit=page * per_page, sortedby=sortedby, groupedby=facets, terms=True)
             timed = TimeLimitedCollector(collector, self.time_limit)
             timed_out = False
             try:
