@@ -129,9 +129,9 @@ class Lease:
     def __init__(self, generation: Path) -> None:
         self.generation = generation
         self._fd: int | None = None
-        try:
-            fd = os.open(generation / LEASE_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:  # a read-only index folder: the grace period still protects readers
+        try:  # flock needs no write access, so a read-only index can still be leased if the file exists
+            fd = os.open(generation / LEASE_FILE, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only folder without the file: the grace period still protects
             logger.debug("no lease on %s: %s", generation, exc)
             return
         fcntl.flock(fd, fcntl.LOCK_SH)
@@ -145,7 +145,7 @@ class Lease:
 
 def _in_use(generation: Path) -> bool:
     try:
-        fd = os.open(generation / LEASE_FILE, os.O_RDWR)
+        fd = os.open(generation / LEASE_FILE, os.O_RDONLY)
     except FileNotFoundError:
         return False
     except OSError:
