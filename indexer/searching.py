@@ -195,35 +195,53 @@ class SearchIndex:
     def meta(self) -> dict[str, Any]:
         return dict(self._current().meta)
 
+    @contextmanager
+    def _held(self) -> Iterator[_Generation]:
+        """The live generation, held (its lease kept) while the caller reads it."""
+        generation = self._current()
+        generation.enter()
+        try:
+            yield generation
+        finally:
+            generation.leave()
+
     def suggest(self, text: str, limit: int = 8) -> list[_suggest.Suggestion]:
         """Completions for what is being typed."""
-        return _suggest.suggester_for(self._current().index).suggest(text, limit)
+        with self._held() as generation:
+            return _suggest.suggester_for(generation.index).suggest(text, limit)
 
     def related(self, doc_id: str, limit: int = 5) -> list[_related.DocSummary] | None:
         """Documents like ``doc_id``; None when it is not in the index."""
-        return _related.related(self._current().index, doc_id, limit)
+        with self._held() as generation:
+            return _related.related(generation.index, doc_id, limit)
 
     def labs(self) -> list[_related.LabSummary]:
-        return _related.labs(self._current().index)
+        with self._held() as generation:
+            return _related.labs(generation.index)
 
     def lab_documents(self, lab: str, limit: int = 200) -> list[_related.DocSummary]:
-        return _related.lab_documents(self._current().index, lab, limit)
+        with self._held() as generation:
+            return _related.lab_documents(generation.index, lab, limit)
 
     def key_terms(self, lab: str, limit: int = 12) -> list[str]:
         """The most characteristic terms of a lab's documents."""
-        return _related.key_terms(self._current().index, lab, limit)
+        with self._held() as generation:
+            return _related.key_terms(generation.index, lab, limit)
 
     def stats(self) -> dict[str, Any]:
-        generation = self._current()
-        return _related.stats(generation.index, generation.meta)
+        with self._held() as generation:
+            return _related.stats(generation.index, generation.meta)
 
     # -- searching --------------------------------------------------------------------------
 
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
-               filters: dict[str, list[str]] | None = None, sort: str = "relevance") -> SearchResults:
+               filters: dict[str, list[str]] | None = None, sort: str = "relevance",
+               correct: bool = True) -> SearchResults:
+        """Ranked, highlighted, faceted results; ``correct=False`` searches the words exactly as typed."""
         started = time.perf_counter()
         generation = self._current()
-        cache_key = request_key(generation.path.name, raw_query, filters, page, per_page, sort)
+        cache_key = request_key(generation.path.name, raw_query, filters, page, per_page,
+                                sort if correct else f"{sort}/as-typed")
         cached = self.results_cache.get(cache_key)
         if cached is not None:
             return dataclasses.replace(cached, took_ms=_ms(started))
@@ -235,8 +253,9 @@ class SearchIndex:
         per_page = min(max(1, per_page), MAX_PER_PAGE)
         if parsed.empty:
             return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=all_filters)
-        check = _spelling.check(parsed, _spelling.lexicon_for(generation.index))
-        parsed = check.parsed  # keyboard-mode slips and unknown words corrected (reported below)
+        check = _spelling.check(parsed, _spelling.lexicon_for(generation.index)) if correct else None
+        if check is not None:
+            parsed = check.parsed  # keyboard-mode slips and unknown words corrected (reported below)
         whoosh_query = userquery.build(parsed, _expand(parsed.text))
         typed_query = userquery.build(parsed)  # highlights mark the words typed, not the glossary's
         filter_query = userquery.filter_query(all_filters)
@@ -264,8 +283,9 @@ class SearchIndex:
                             for name in ("kind", "lab", "lang")}
             total = results.scored_length() if timed_out else len(results)
         found = SearchResults(raw_query, total, page, per_page, _ms(started), hits, facets=facet_counts,
-                              filters=all_filters, timed_out=timed_out, corrected=check.corrected,
-                              suggestion=check.suggestion)
+                              filters=all_filters, timed_out=timed_out,
+                              corrected=check.corrected if check else None,
+                              suggestion=check.suggestion if check else None)
         if not timed_out:
             self.results_cache.put(cache_key, found)
         return found
