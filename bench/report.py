@@ -18,7 +18,7 @@ def _f(value: Any, digits: int = 1) -> str:
 
 
 def _ratio(a: float | None, b: float | None) -> str:
-    return f"{a / b:.1f}×" if a and b else "n/a"
+    return f"{a / b:,.1f}×" if a and b else "n/a"
 
 
 def _lat(summary: dict[str, Any] | None) -> str:
@@ -48,7 +48,7 @@ def markdown(results: dict[str, Any]) -> str:
     if any("peers" in row for row in results["sizes"].values()):
         lines += ["", "## Peers on the same tokens (in-process, top 10 ids; modusearch adds snippets and facets)", "",
                   "| docs | engine | index s | docs/s | index MB | p50 ms | p95 ms | p99 ms | q/s "
-                  "| p50 vs modusearch | index time vs modusearch |",
+                  "| modusearch p50 ÷ this | modusearch index time ÷ this |",
                   "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for size, row in results["sizes"].items():
             if "peers" not in row:
@@ -63,8 +63,8 @@ def markdown(results: dict[str, Any]) -> str:
                 lines.append(f"| {int(size):,} | {name} | {_f(p['build_s'])} | {_f(p['docs_per_s'], 0)} | "
                              f"{_f(p['index_mb'])} | {p['inproc']['p50']:.2f} | {p['inproc']['p95']:.2f} | "
                              f"{p['inproc']['p99']:.2f} | {_f(p['inproc']['qps'], 0)} | "
-                             f"{_ratio(m['inproc']['p50'], p['inproc']['p50'])} slower | "
-                             f"{_ratio(m['rebuild_s'], p['build_s'])} slower |")
+                             f"{_ratio(m['inproc']['p50'], p['inproc']['p50'])} | "
+                             f"{_ratio(m['rebuild_s'], p['build_s'])} |")
             if analysis:
                 lines.append(f"| {int(size):,} | (shared analysis, {results['options'].get('procs')} procs) | "
                              f"{_f(analysis)} | | | | | | | | |")

@@ -145,8 +145,14 @@ def inprocess_latency(index: Path, opts: Options) -> dict[str, Any]:
     return summary
 
 
+def _tests_on_path() -> None:
+    """tests/helpers.py (free_port, get) is shared with the test-suite."""
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))
+
+
 def _start_server(index: Path, opts: Options, cache: bool = True) -> tuple[subprocess.Popen[bytes], str]:
-    sys.path.insert(0, str(ROOT / "tests"))
+    _tests_on_path()
     from helpers import free_port, get  # type: ignore[import-not-found]
 
     port = free_port()
@@ -175,6 +181,7 @@ def bench_http(index: Path, opts: Options) -> dict[str, Any]:
 
 
 def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
+    _tests_on_path()
     from helpers import get  # type: ignore[import-not-found]
 
     process, base = _start_server(index, opts, cache)
@@ -245,7 +252,7 @@ def run(opts: Options) -> dict[str, Any]:
     if opts.relevance:
         from bench.relevance_run import relevance_all
 
-        results["relevance"] = relevance_all(opts.workdir / "eval", opts.peers)
+        results["relevance"] = {**previous.get("relevance", {}), **relevance_all(opts.workdir / "eval", opts.peers)}
         logger.info("relevance: %s", results["relevance"])
     elif "relevance" in previous:
         results["relevance"] = previous["relevance"]
