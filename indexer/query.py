@@ -113,10 +113,39 @@ def expansion_query(expansion: Expansion, typed: set[str]) -> q.Query | None:
     return options[0] if len(options) == 1 else q.DisjunctionMax(options)
 
 
+#: Weight of the bonus for query words that stand next to each other in a document, as typed.
+ADJACENCY_WEIGHT = 2.0
+ADJACENCY_FIELDS = {"title": 2.0, "body": 1.0}
+MAX_PAIRS = 12
+
+
+def adjacency_query(text: str, weight: float = ADJACENCY_WEIGHT) -> q.Query | None:
+    """A bonus for consecutive query terms found next to each other: 강화 학습 beats a lone 학습,
+    모두의 연구소 beats 모두의 문제 연구소 (compound parts carry consecutive positions)."""
+    if weight <= 0:
+        return None
+    by_position: dict[int, list[str]] = {}
+    for token in text_analyzer()(text, mode="query", positions=True):
+        by_position.setdefault(token.pos, []).append(token.text)
+    pairs: list[tuple[str, str]] = []
+    for pos, firsts in sorted(by_position.items()):
+        for a in firsts:
+            for b in by_position.get(pos + 1, []):
+                if a != b and (a, b) not in pairs:
+                    pairs.append((a, b))
+    if not pairs:
+        return None
+    return q.Or([q.Phrase(name, [a, b], boost=boost * weight)
+                 for a, b in pairs[:MAX_PAIRS] for name, boost in ADJACENCY_FIELDS.items()])
+
+
 def build(parsed: ParsedQuery, expansions: list[Expansion] | None = None) -> q.Query:
     """The scoring query; filters are applied separately (see :func:`filter_query`)."""
     typed = analyze(parsed.text)
     should: list[q.Query] = [term_query(t) for t in typed]
+    adjacent = adjacency_query(parsed.text)
+    if adjacent is not None:
+        should.append(adjacent)
     grams = bigram_query(parsed.text)
     if grams is not None:
         should.append(grams)

@@ -71,3 +71,9 @@ def test_exclusion_removes_documents(search_index: SearchIndex) -> None:
     without = urls(search_index, "강화학습 -pommerman", 50)
     assert "https://github.com/modulabs-ctrl/pommerman-2018" in with_pommerman
     assert "https://github.com/modulabs-ctrl/pommerman-2018" not in without
+
+
+def test_words_next_to_each_other_rank_above_scattered_ones(search_index: SearchIndex) -> None:
+    # 모두의 문제 연구소 (the distractor) has both words, but not side by side.
+    top = urls(search_index, "모두의 연구소", 3)
+    assert not any("modulabs_homepage" in u for u in top)

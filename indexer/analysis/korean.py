@@ -90,10 +90,14 @@ def morphemes(text: str, *, index: bool = True, userdict: UserDictionary | None 
         yield Morph(entry.word, start, end)
         if entry.parts:  # parts at query time too, so 모두의연구소 also finds 모두의 연구소
             offset = start
+            first = True
             for part in entry.parts:
                 found = text.find(part, offset, end)
                 if found >= 0:
-                    yield Morph(part, found, found + len(part), True)
+                    # The first part shares the whole word's position, the next ones follow it, so
+                    # the phrase 모두 연구소 also lines up inside 모두의연구소.
+                    yield Morph(part, found, found + len(part), first)
+                    first = False
                     offset = found + len(part)
         attached = _ATTACHED.match(text, end)
         cursor = attached.end() if attached else end
@@ -169,11 +173,13 @@ def _hangul(surface: str, start: int, stop: int, fields: list[str], index: bool)
     yield Morph(surface, start, stop)
     if kind == "Compound" and index and expression != "*":
         offset = start
+        first = True
         for piece in expression.split("+"):
             word = piece.split("/", 1)[0]
             local = surface.find(word, offset - start)
             if word and word != surface and local >= 0:
-                yield Morph(word, start + local, start + local + len(word), True)
+                yield Morph(word, start + local, start + local + len(word), first)
+                first = False
                 offset = start + local + len(word)
 
 
