@@ -114,7 +114,7 @@ def expansion_query(expansion: Expansion, typed: set[str]) -> q.Query | None:
 
 
 #: Weight of the bonus for query words that stand next to each other in a document, as typed.
-ADJACENCY_WEIGHT = 2.0
+ADJACENCY_WEIGHT = 1.0
 ADJACENCY_FIELDS = {"title": 2.0, "body": 1.0}
 MAX_PAIRS = 12
 
