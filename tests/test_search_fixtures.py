@@ -75,5 +75,5 @@ def test_exclusion_removes_documents(search_index: SearchIndex) -> None:
 
 def test_words_next_to_each_other_rank_above_scattered_ones(search_index: SearchIndex) -> None:
     # 모두의 문제 연구소 (the distractor) has both words, but not side by side.
-    top = urls(search_index, "모두의 연구소", 3)
+    top = urls(search_index, "모두의 연구소", 2)
     assert not any("modulabs_homepage" in u for u in top)
