@@ -152,10 +152,14 @@ def _apply(generation: Path, new: list[dict[str, Any]], changed: list[dict[str, 
         segments = len(list(reader.leaf_readers()))
     writer = ix.writer()
     try:
-        for doc_id in sorted(removed):
-            writer.delete_by_term("id", doc_id)
+        # One searcher for every deletion: update_document() would open a new one over all segments
+        # per document, which made a 1% update of 100k documents take minutes.
+        stale = sorted(removed | {fields["id"] for fields in changed})
+        with writer.searcher() as searcher:
+            for doc_id in stale:
+                writer.delete_by_term("id", doc_id, searcher=searcher)
         for count, fields in enumerate([*changed, *new], start=1):
-            writer.update_document(**fields)
+            writer.add_document(**fields)
             if progress and count % 100 == 0:
                 progress(count)
     except BaseException:
