@@ -123,8 +123,10 @@ _OPEN_ERRORS = (IndexerError, OSError, EOFError, ValueError, pickle.UnpicklingEr
 class SearchIndex:
     """The live index under ``root``, reopened when a new generation is published."""
 
-    def __init__(self, root: str | os.PathLike[str], reload_interval: float = 2.0, time_limit: float = 2.0) -> None:
+    def __init__(self, root: str | os.PathLike[str], reload_interval: float = 2.0, time_limit: float = 2.0,
+                 warm: bool = True) -> None:
         self.root = Path(root)
+        self.warm = warm
         self.reload_interval = reload_interval
         self.time_limit = time_limit
         self._lock = threading.Lock()
@@ -172,7 +174,25 @@ class SearchIndex:
         logger.info("serving index generation %s", path.name)
         if old is not None:
             old.retire()
+        if self.warm:
+            threading.Thread(target=self._warm, args=(new,), name="modusearch-warm", daemon=True).start()
         return True
+
+    def _warm(self, generation: _Generation) -> None:
+        """Build the spelling lexicon and the suggestion index of a new generation in the background,
+        so the first searches after a switch do not pay for them (seconds on a large corpus)."""
+        started = time.monotonic()
+        try:
+            generation.enter()
+            try:
+                _spelling.lexicon_for(generation.index)
+                _suggest.suggester_for(generation.index)
+            finally:
+                generation.leave()
+        except _OPEN_ERRORS as exc:
+            logger.warning("warming %s failed (%s); it will be built on first use", generation.path.name, exc)
+            return
+        logger.info("warmed %s in %.1f s", generation.path.name, time.monotonic() - started)
 
     @contextmanager
     def _reading(self, generation: _Generation) -> Iterator[Any]:

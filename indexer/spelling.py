@@ -14,6 +14,7 @@ A word the index does not know and that has a candidate is replaced and the corr
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -95,12 +96,18 @@ class Lexicon:
 _LEXICONS: weakref.WeakKeyDictionary[Any, Lexicon] = weakref.WeakKeyDictionary()
 
 
+_LEXICONS_LOCK = threading.Lock()
+
+
 def lexicon_for(index: Any) -> Lexicon:
-    """The lexicon of one opened index generation (built on first use, then cached with it)."""
+    """The lexicon of one opened index generation (built once, by the first caller, then cached)."""
     found = _LEXICONS.get(index)
     if found is None:
-        with index.reader() as reader:
-            found = _LEXICONS[index] = Lexicon.from_reader(reader)
+        with _LEXICONS_LOCK:
+            found = _LEXICONS.get(index)
+            if found is None:
+                with index.reader() as reader:
+                    found = _LEXICONS[index] = Lexicon.from_reader(reader)
     return found
 
 
