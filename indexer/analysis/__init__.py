@@ -13,7 +13,7 @@ from indexer.analysis.korean import KoreanTokenizer, morphemes
 from indexer.analysis.normalize import fold_width, normalize_query
 
 #: Bumped whenever analysis output changes: an index built with another version must be rebuilt.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 def text_analyzer() -> Analyzer:
