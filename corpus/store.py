@@ -16,11 +16,11 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from corpus.errors import CorpusError, RecordError
 from corpus.record import Document
@@ -38,13 +38,14 @@ class ReadReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
+def atomic_replace(path: Path, fill: Callable[[BinaryIO], None]) -> None:
+    """Replace ``path`` with what ``fill`` writes to a temporary file beside it (fsynced, then renamed),
+    so readers see the old or the new bytes, never a mix, even if the process dies half way."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -52,6 +53,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`atomic_replace`)."""
+    def fill(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    atomic_replace(path, fill)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -97,22 +106,15 @@ class Corpus:
     def write_source(self, name: str, documents: Iterable[Document]) -> int:
         """Replace every document of source ``name`` at once; returns how many were written."""
         target = self._source_file(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         count = 0
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                for doc in documents:
-                    handle.write(doc.to_json())
-                    handle.write("\n")
-                    count += 1
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_dir(target.parent)
+
+        def fill(handle: BinaryIO) -> None:
+            nonlocal count
+            for doc in documents:
+                handle.write(doc.to_json().encode("utf-8") + b"\n")
+                count += 1
+
+        atomic_replace(target, fill)
         self._update_manifest(name, count)
         return count
 
