@@ -6,7 +6,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer.analysis import bigram_analyzer, text_analyzer
 
 #: Bumped whenever the fields change; the index records it and the app refuses a mismatch.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Searched fields and their weight for the words the user typed (BM25F).
 FIELD_WEIGHTS: dict[str, float] = {
@@ -37,8 +37,8 @@ def build_schema() -> Schema:
         lab_text=TEXT(analyzer=text),
         author=TEXT(analyzer=text, stored=True),
         url_path=TEXT(analyzer=text),
-        title_bigram=TEXT(analyzer=grams),
-        body_bigram=TEXT(analyzer=grams),
+        title_bigram=TEXT(analyzer=grams, phrase=False),  # recall net: term queries only, no positions
+        body_bigram=TEXT(analyzer=grams, phrase=False),
         kind=ID(stored=True, sortable=True),
         lab=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
