@@ -276,7 +276,9 @@ class SearchIndex:
         check = _spelling.check(parsed, _spelling.lexicon_for(generation.index)) if correct else None
         if check is not None:
             parsed = check.parsed  # keyboard-mode slips and unknown words corrected (reported below)
-        whoosh_query = userquery.build(parsed, _expand(parsed.text))
+        lexicon = _spelling.lexicon_for(generation.index)
+        with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
+        whoosh_query = userquery.build(parsed, _expand(parsed.text), with_bigrams=with_bigrams)
         typed_query = userquery.build(parsed)  # highlights mark the words typed, not the glossary's
         filter_query = userquery.filter_query(all_filters)
         # Filters go into the query as zero-weight terms: Whoosh's FilterCollector would be bypassed

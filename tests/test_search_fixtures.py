@@ -77,3 +77,14 @@ def test_words_next_to_each_other_rank_above_scattered_ones(search_index: Search
     # 모두의 문제 연구소 (the distractor) has both words, but not side by side.
     top = urls(search_index, "모두의 연구소", 2)
     assert not any("modulabs_homepage" in u for u in top)
+
+
+def test_bigram_recall_net_only_when_needed() -> None:
+    from indexer.query import needs_bigrams
+
+    def known(term: str) -> bool:
+        return term in {"강화", "학습", "게임", "모델", "영상"}
+
+    assert needs_bigrams("강화학습", known)  # short: always
+    assert not needs_bigrams("강화학습으로 게임 모델", known)  # long and every term known
+    assert needs_bigrams("강화학습으로 게임 허깅페이스 모델", known)  # an unknown Hangul term
