@@ -108,7 +108,7 @@ class Generator:
         self.by_repo: dict[str, list[int]] = {}
         for number, doc in enumerate(self.sources):
             self.by_repo.setdefault(doc.repo, []).append(number)
-        kinds, weights = zip(*KIND_WEIGHTS)
+        kinds, weights = zip(*KIND_WEIGHTS, strict=False)
         self._kinds, self._kind_cum = list(kinds), list(_cumulative(weights))
 
     def documents(self, count: int) -> Iterator[Document]:

@@ -25,10 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import fixture_sources_toml  # noqa: E402
+from corpus import Corpus  # noqa: E402
 from helpers import free_port  # noqa: E402
 from servers import serve_all  # noqa: E402
-
-from corpus import Corpus  # noqa: E402
 
 KOREAN = ["세그멘테이션", "강화학습", "모두의연구소", "바이오메디컬랩", "의료영상", "딥러닝", "연구소", "풀잎스쿨",
           "인터뷰", "논문", "분할", "학습", "모델", "데이터", "세포", "랩장", "스터디", "강화 학습 로봇"]
@@ -172,7 +171,7 @@ def _load(args: argparse.Namespace, base: str, corpus: Path, index: Path) -> int
           f"{args.threads} threads, index switches between {during_from:.1f} s and {during_to - 5:.1f} s")
     for command, began, ended, out in switches:
         print(f"  {began:5.1f}–{ended:5.1f} s  {command}: {out}")
-    print(f"\n| phase | seconds | requests | req/s | errors | p50 ms | p95 ms | p99 ms |")
+    print("\n| phase | seconds | requests | req/s | errors | p50 ms | p95 ms | p99 ms |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     bounds = {"before": (0.0, during_from), "during": (during_from, during_to), "after": (during_to, args.seconds)}
     for name, belongs in [*phases.items(), ("all", lambda s: True)]:

@@ -106,7 +106,7 @@ def bench_update(corpus: Path, index: Path, size: int, opts: Options) -> dict[st
     step = 100
     for name in store.source_names():
         docs = list(store.source_documents(name))
-        for number, doc in enumerate(docs):
+        for doc in docs:
             if int(doc.id.rsplit("-", 1)[-1]) % step == 0:
                 doc.text = doc.text + f"\n\n벤치마크 갱신 {time.time_ns()}"
                 doc.content_hash = doc.compute_hash()

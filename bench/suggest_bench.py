@@ -74,9 +74,9 @@ def http_bench(index: Path, queries: list[str], rounds: int) -> tuple[list[float
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2).read()
                 break
-            except OSError:
+            except OSError as exc:
                 if time.monotonic() > deadline:
-                    raise SystemExit("the web server did not start")
+                    raise SystemExit("the web server did not start") from exc
                 time.sleep(0.2)
         urllib.request.urlopen(base + "/api/suggest?q=a", timeout=30).read()  # builds the suggester
         wall, server_ms = [], []

@@ -6,8 +6,8 @@ it keeps the main content element when the page has one and drops page chrome by
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 

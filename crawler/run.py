@@ -40,7 +40,8 @@ class CrawlSummary:
         return [r for r in self.results if r.failed]
 
     def line(self) -> str:
-        parts = [f"{name} {self.total(name)}" for name in ("fetched", "unchanged", "new", "updated", "removed", "errors")]
+        names = ("fetched", "unchanged", "new", "updated", "removed", "errors")
+        parts = [f"{name} {self.total(name)}" for name in names]
         return (f"crawl done: {', '.join(parts)}; {self.requests} requests ({self.not_modified} answered 304), "
                 f"{self.bytes} bytes, {self.seconds:.1f} s")
 

@@ -9,8 +9,15 @@ from pathlib import Path
 import click
 
 from eval.judgments import JUDGMENTS, load_judgments
-from eval.runner import (ModusearchSystem, analysis_rate, crawled_fixtures, keyed_documents, modusearch_analysis,
-                         run_system, table)
+from eval.runner import (
+    ModusearchSystem,
+    analysis_rate,
+    crawled_fixtures,
+    keyed_documents,
+    modusearch_analysis,
+    run_system,
+    table,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -26,9 +33,8 @@ def main(judgments_path: Path, output: Path, no_baselines: bool, details: bool) 
     """Compare modusearch with Whoosh StandardAnalyzer, Nori-like+bigram and FTS5 trigram on the judgments."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     judgments = load_judgments(judgments_path)
-    from indexer import rebuild
-
     from eval.baselines import all_baselines
+    from indexer import rebuild
 
     with tempfile.TemporaryDirectory(prefix="modusearch-eval-") as tmp, crawled_fixtures(Path(tmp)) as corpus_path:
         docs = keyed_documents(corpus_path)

@@ -29,9 +29,8 @@ def crawled_fixtures(workdir: Path) -> Iterator[Path]:
     if str(TESTS) not in sys.path:
         sys.path.insert(0, str(TESTS))
     from conftest import fixture_sources_toml  # the same sources file the test suite crawls
-    from servers import serve_all
-
     from crawler import crawl, parse_sources
+    from servers import serve_all
 
     with serve_all() as servers:
         config = parse_sources(tomllib.loads(fixture_sources_toml(servers)))

@@ -33,7 +33,7 @@ def main() -> None:
         system = ModusearchSystem(Path(tmp) / "index", {d.id: k for k, d in keyed_documents(corpus)})
         original = dict(schema.FIELD_WEIGHTS)
         for values in itertools.product(*GRID.values()):
-            setting = dict(zip(GRID, values))
+            setting = dict(zip(GRID, values, strict=False))
             expand.expand.__defaults__ = (None, setting["expansion"])
             query.FIELD_WEIGHTS.update(original, title=setting["title"], body=setting["body"])
             system.index.weighting = scoring.PriorBM25F(B=setting["B"], K1=setting["K1"])

@@ -24,8 +24,8 @@ from whoosh import sorting
 from whoosh.searching import TimeLimit
 
 from indexer import query as userquery
-from indexer import spelling as _spelling
 from indexer import related as _related
+from indexer import spelling as _spelling
 from indexer import suggest as _suggest
 from indexer.cache import ResultCache, request_key
 from indexer.errors import IndexerError, IndexNotFound, SchemaMismatch

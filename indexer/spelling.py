@@ -199,12 +199,13 @@ def check(parsed: ParsedQuery, lexicon: Lexicon) -> Check:
     # An English respelling replaces a word only when nothing else typed is known (vocal stays vocal in
     # "vocal source separation"); otherwise it is offered as "did you mean".
     others_known = [any(_known(lexicon, o) for o in words if o != w) for w in words]
-    if any(f and _LATIN_WORD.match(w) and f.isascii() and known for f, w, known in zip(fixed, words, others_known)):
-        return Check(parsed, suggestion=" ".join(f or w for f, w in zip(fixed, words)))
+    triples = zip(fixed, words, others_known, strict=False)
+    if any(f and _LATIN_WORD.match(w) and f.isascii() and known for f, w, known in triples):
+        return Check(parsed, suggestion=" ".join(f or w for f, w in zip(fixed, words, strict=False)))
     if any(fixed):
-        text = " ".join(f or w for f, w in zip(fixed, words))
+        text = " ".join(f or w for f, w in zip(fixed, words, strict=False))
         return Check(replace(parsed, text=text), corrected=text)
     suggested = [_suggest_word(lexicon, w) for w in words]
     if any(suggested):
-        return Check(parsed, suggestion=" ".join(s or w for s, w in zip(suggested, words)))
+        return Check(parsed, suggestion=" ".join(s or w for s, w in zip(suggested, words, strict=False)))
     return Check(parsed)

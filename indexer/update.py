@@ -27,8 +27,16 @@ from corpus import Corpus, ReadReport
 from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
-from indexer.store import (check_versions, clean_old_generations, current_generation, link_generation,
-                           new_generation_dir, publish, read_meta, write_meta)
+from indexer.store import (
+    check_versions,
+    clean_old_generations,
+    current_generation,
+    link_generation,
+    new_generation_dir,
+    publish,
+    read_meta,
+    write_meta,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -70,11 +70,11 @@ def servers(shared_fixtures: Path) -> Iterator[FixtureServers]:
 @pytest.fixture(scope="session")
 def crawled(servers: FixtureServers, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The fixture sites crawled once into a corpus and indexed once (read-only for tests)."""
+    import tomllib
+
     from corpus import Corpus
     from crawler import crawl, parse_sources
     from indexer import rebuild
-
-    import tomllib
 
     root = tmp_path_factory.mktemp("crawled")
     sources = root / "sources.toml"

@@ -58,9 +58,10 @@ def web_server(index: Path, *extra: str, env: dict[str, str] | None = None) -> I
             try:
                 get(base + "/healthz", timeout=2)
                 break
-            except OSError:
+            except OSError as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"web server did not start: {process.stderr.read().decode()[-2000:]}")
+                    stderr = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"web server did not start: {stderr[-2000:]}") from exc
                 time.sleep(0.2)
         yield base
     finally:

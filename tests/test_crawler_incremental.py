@@ -1,12 +1,12 @@
 """Incremental re-crawls of the fixture lab site: conditional GETs, nothing rewritten, edits and deletions."""
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shutil
 
 from corpus import Corpus
 from crawler import crawl, parse_sources

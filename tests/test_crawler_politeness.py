@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from corpus import Corpus
-from crawler import CrawlSettings, FetchError, Fetcher, crawl, parse_sources
+from crawler import CrawlSettings, Fetcher, FetchError, crawl, parse_sources
 from servers import PagesServer
 
 

@@ -14,8 +14,7 @@ from urllib.parse import quote
 import pytest
 from whoosh import query as wq
 
-from helpers import get, get_json, web_server
-
+from helpers import get, web_server
 from indexer import SearchIndex
 from indexer import query as userquery
 
@@ -147,7 +146,7 @@ def test_query_size_is_capped(search_index: SearchIndex) -> None:
 
 
 def test_pathological_query_is_bounded_over_http(base_url: str) -> None:
-    phrases = " ".join(f'"{a} {b}"' for a, b in zip("abcdefghijklmnopqrstuvwxyz" * 40, "zyxwvutsrqponmlkjihgfedcba" * 40))
+    phrases = " ".join(f'"{a} {b}"' for a, b in zip("abcdefghijklmnopqrstuvwxyz" * 40, "zyxwvutsrqponmlkjihgfedcba" * 40, strict=False))
     started = time.monotonic()
     status, _ = api(base_url, "q=" + quote(phrases[:9000]))
     assert status in (200, 400) and time.monotonic() - started < 5

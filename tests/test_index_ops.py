@@ -12,16 +12,22 @@ from urllib.parse import quote
 
 import pytest
 
-from helpers import ROOT, get, get_json, run_module, web_server
-from test_index_ops_helpers import (MARKER, copy_crawled, file_hashes, live_generation, mutate,
-                                    touch_every_document, wait_for)
-
 from corpus import Corpus
+from helpers import ROOT, get, get_json, run_module, web_server
 from indexer import SearchIndex, rebuild
 from indexer.lock import WriterLock
 from indexer.store import META_FILE, clean_old_generations
 from indexer.update import update
 from indexer.verify import verify
+from test_index_ops_helpers import (
+    MARKER,
+    copy_crawled,
+    file_hashes,
+    live_generation,
+    mutate,
+    touch_every_document,
+    wait_for,
+)
 
 
 @pytest.fixture()

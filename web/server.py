@@ -35,7 +35,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
 def main(host: str, port: int, index_path: Path | None, workers: int, threads: int) -> None:
     """Serve the modusearch web app and JSON API."""
-    index = str(index_path or os.environ.get("MODUSEARCH_INDEX") or Path(__file__).resolve().parents[1] / "var" / "index")
+    default = Path(__file__).resolve().parents[1] / "var" / "index"
+    index = str(index_path or os.environ.get("MODUSEARCH_INDEX") or default)
     options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
                "timeout": 30, "graceful_timeout": 10, "accesslog": "-", "errorlog": "-", "loglevel": "info",
                # gunicorn's 4 KB request-line cap would answer a long query with its own HTML 400; the app
