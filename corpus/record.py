@@ -19,8 +19,18 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Anything normalize_text would change besides NFC; text without it (every stored record) is returned as is.
+_NEEDS_WORK = re.compile(r"[\r\t\u00a0\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|  |\n\n\n|[^\S\n]\n|\n[^\S\n]")
+
+
 def normalize_text(text: str) -> str:
     """NFC, no control characters, collapsed runs of spaces and blank lines."""
+    if unicodedata.is_normalized("NFC", text) and not _NEEDS_WORK.search(text) and text == text.strip():
+        return text  # already normal: reading the corpus back costs no second pass
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _SPACE_RUN.sub(" ", text)
