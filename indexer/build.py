@@ -62,14 +62,14 @@ def generation_meta(corpus: Corpus, documents: int, skipped: int, kind: str, **e
             "corpus_manifest": corpus.manifest(), "kind": kind, **extra}
 
 
-def rebuild(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 256,
+def rebuild(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 1024,
             lock_timeout: float = 600.0, progress: Callable[[int], None] | None = None) -> BuildReport:
     """Build a complete new index from the corpus and switch to it; the old one serves until then."""
     with writer_lock(index_path, lock_timeout):
         return rebuild_locked(corpus_path, index_path, procs=procs, limitmb=limitmb, progress=progress)
 
 
-def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 256,
+def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 1024,
                    progress: Callable[[int], None] | None = None) -> BuildReport:
     """:func:`rebuild` for a caller that already holds the writers' lock."""
     started = time.monotonic()
