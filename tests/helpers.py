@@ -73,3 +73,11 @@ def web_server(index: Path, *extra: str, env: dict[str, str] | None = None) -> I
             process.wait()
         if process.stderr is not None:
             process.stderr.close()
+
+
+def html_page(title: str, *links: str, text: str = "", head: str = "") -> str:
+    """A small HTML page for crawler tests: a title, a paragraph of main content and links."""
+    anchors = " ".join(f'<a href="{link}">{link}</a>' for link in links)
+    body = text or f"{title}: a page of the test site, long enough to be content."
+    return (f"<html><head><title>{title}</title>{head}</head><body><main><p>{body}</p>{anchors}</main>"
+            "</body></html>")

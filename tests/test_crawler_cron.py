@@ -21,6 +21,7 @@ import pytest
 from corpus import Corpus
 from crawler.progress import Progress
 from helpers import ROOT, run_module
+from helpers import html_page as page
 from servers import PagesServer
 
 # Runs ``python -m crawler ...`` but stops forever just before the corpus file is renamed into place,
@@ -38,12 +39,6 @@ os.replace = replace
 sys.argv = ["crawler", *sys.argv[2:]]
 runpy.run_module("crawler", run_name="__main__", alter_sys=True)
 """
-
-
-def page(title: str, *links: str, text: str = "") -> str:
-    anchors = " ".join(f'<a href="{link}">{link}</a>' for link in links)
-    body = text or f"{title}: a page of the test site, long enough to be content."
-    return f"<html><head><title>{title}</title></head><body><main><p>{body}</p>{anchors}</main></body></html>"
 
 
 class SlowPages(PagesServer):

@@ -14,15 +14,10 @@ import pytest
 from corpus import Corpus
 from crawler import CrawlSettings, Fetcher, crawl, parse_sources
 from crawler.errors import RedirectError, TooLarge
+from helpers import html_page as page
 from servers import PagesServer
 
 MIB = 1024 * 1024
-
-
-def page(title: str, *links: str) -> str:
-    anchors = " ".join(f'<a href="{link}">{link}</a>' for link in links)
-    return (f"<html><head><title>{title}</title></head><body><main><p>{title}: a page of the test site, "
-            f"long enough to be content.</p>{anchors}</main></body></html>")
 
 
 @pytest.fixture()

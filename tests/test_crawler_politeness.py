@@ -14,6 +14,7 @@ import pytest
 
 from corpus import Corpus
 from crawler import CrawlSettings, Fetcher, FetchError, crawl, parse_sources
+from helpers import html_page as page
 from servers import PagesServer
 
 
@@ -30,12 +31,6 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.slept.append(round(seconds, 6))
         self.now += seconds
-
-
-def page(title: str, *links: str, text: str = "") -> str:
-    anchors = " ".join(f'<a href="{link}">{link}</a>' for link in links)
-    body = text or f"{title} is a page of the test site with enough words to count as content."
-    return f"<html><head><title>{title}</title></head><body><main><p>{body}</p>{anchors}</main></body></html>"
 
 
 @pytest.fixture()

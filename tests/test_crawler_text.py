@@ -11,15 +11,10 @@ from corpus import Corpus
 from crawler import crawl, parse_sources
 from crawler.decode import decode_body, sniff_encoding
 from crawler.extract import extract_html
+from helpers import html_page as page
 from servers import FixtureServers, PagesServer, fixtures_root
 
 INTERVIEW = fixtures_root() / "interviews" / "modulabs-biomedical-interview.txt"
-
-
-def page(title: str, *links: str, head: str = "") -> str:
-    anchors = " ".join(f'<a href="{link}">{link}</a>' for link in links)
-    return (f"<html><head><title>{title}</title>{head}</head><body><main><p>{title}: a page of the test "
-            f"site, long enough to be content.</p>{anchors}</main></body></html>")
 
 
 @pytest.fixture()
