@@ -273,13 +273,14 @@ class SearchIndex:
         per_page = min(max(1, per_page), MAX_PER_PAGE)
         if parsed.empty:
             return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=all_filters)
-        check = _spelling.check(parsed, _spelling.lexicon_for(generation.index)) if correct else None
+        lexicon = _spelling.lexicon_for(generation.index)
+        check = _spelling.check(parsed, lexicon) if correct else None
         if check is not None:
             parsed = check.parsed  # keyboard-mode slips and unknown words corrected (reported below)
-        lexicon = _spelling.lexicon_for(generation.index)
         with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
         whoosh_query = userquery.build(parsed, _expand(parsed.text), with_bigrams=with_bigrams)
-        typed_query = userquery.build(parsed)  # highlights mark the words typed, not the glossary's
+        # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
+        typed_query = userquery.build(parsed, with_bigrams=False)
         filter_query = userquery.filter_query(all_filters)
         # Filters go into the query as zero-weight terms: Whoosh's FilterCollector would be bypassed
         # by the time-limit collector around it, and Require() mis-combines with a scaled Or.
