@@ -18,19 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
-from whoosh.searching import TimeLimit
 
 from indexer import query as userquery
 from indexer import related as _related
 from indexer import spelling as _spelling
 from indexer import suggest as _suggest
 from indexer.cache import ResultCache, request_key
+from indexer.doctable import DocTable
 from indexer.errors import IndexerError, IndexNotFound, SchemaMismatch
 from indexer.expand import expand as _expand
+from indexer.postings import PostingCache
 from indexer.readers import ThreadSearchers
+from indexer.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.scoring import PriorBM25F
 from indexer.snippets import make_snippet
 from indexer.store import POINTER, Lease, check_versions, current_generation, read_meta
@@ -39,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 50
 MAX_PAGE = 100
+#: Documents checked for the adjacency bonus: the best of the rest of the query, at least this many.
+MIN_CANDIDATES = 100
 
 
 @dataclass
@@ -83,6 +87,14 @@ class SearchResults:
                 "did_you_mean": self.suggestion, "timed_out": self.timed_out}
 
 
+@dataclass
+class QueryPlan:
+    query: Any  # the Whoosh query object that is scored (indexer/query.py builds it); None: nothing to search
+    typed: Any  # the words as typed (for highlighting)
+    filters: dict[str, list[str]]
+    check: Any  # the spelling check (indexer/spelling.py), when it ran
+
+
 class _Generation:
     """One opened generation. Its lease keeps writers from deleting it until this process is done:
     released once a newer generation serves and the last search still using this one has finished."""
@@ -96,6 +108,17 @@ class _Generation:
         self._readers = 0
         self._retired = False
         self._count_lock = threading.Lock()
+        self._tables: tuple[DocTable, PostingCache] | None = None
+        self._tables_lock = threading.Lock()
+
+    def tables(self, searcher: Any) -> tuple[DocTable, PostingCache]:
+        """The per-document arrays and the postings cache of this generation, loaded on first use."""
+        if self._tables is None:
+            with self._tables_lock:
+                if self._tables is None:
+                    table = DocTable.load(searcher)
+                    self._tables = (table, PostingCache(table.live))
+        return self._tables
 
     def enter(self) -> None:
         with self._count_lock:
@@ -254,6 +277,29 @@ class SearchIndex:
 
     # -- searching --------------------------------------------------------------------------
 
+    def plan(self, raw_query: str, filters: dict[str, list[str]] | None = None, *, correct: bool = True,
+             generation: _Generation | None = None) -> QueryPlan:
+        """What a search runs: the query as typed, corrected and expanded, with its filters."""
+        generation = generation or self._current()
+        parsed = userquery.parse(raw_query)
+        all_filters = {k: list(v) for k, v in parsed.filters.items()}
+        for name, values in (filters or {}).items():
+            all_filters.setdefault(name, []).extend(v for v in values if v)
+        if parsed.empty:
+            return QueryPlan(None, None, all_filters, None)
+        lexicon = _spelling.lexicon_for(generation.index)
+        check = _spelling.check(parsed, lexicon) if correct else None
+        if check is not None:
+            parsed = check.parsed  # keyboard-mode slips and unknown words corrected (reported below)
+        with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
+        whoosh_query = userquery.build(parsed, _expand(parsed.text), with_bigrams=with_bigrams)
+        # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
+        typed_query = userquery.build(parsed, with_bigrams=False)
+        filter_query = userquery.filter_query(all_filters)
+        # Filters join the query as zero-weight terms (documents must have them; they add no score).
+        scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
+        return QueryPlan(scored_query, typed_query, all_filters, check)
+
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str = "relevance",
                correct: bool = True) -> SearchResults:
@@ -265,70 +311,53 @@ class SearchIndex:
         cached = self.results_cache.get(cache_key)
         if cached is not None:
             return dataclasses.replace(cached, took_ms=_ms(started))
-        parsed = userquery.parse(raw_query)
-        all_filters = {k: list(v) for k, v in parsed.filters.items()}
-        for name, values in (filters or {}).items():
-            all_filters.setdefault(name, []).extend(v for v in values if v)
         page = min(max(1, page), MAX_PAGE)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
-        if parsed.empty:
-            return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=all_filters)
-        lexicon = _spelling.lexicon_for(generation.index)
-        check = _spelling.check(parsed, lexicon) if correct else None
-        if check is not None:
-            parsed = check.parsed  # keyboard-mode slips and unknown words corrected (reported below)
-        with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
-        whoosh_query = userquery.build(parsed, _expand(parsed.text), with_bigrams=with_bigrams)
-        # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
-        typed_query = userquery.build(parsed, with_bigrams=False)
-        filter_query = userquery.filter_query(all_filters)
-        # Filters go into the query as zero-weight terms: Whoosh's FilterCollector would be bypassed
-        # by the time-limit collector around it, and Require() mis-combines with a scaled Or.
-        scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
-        facets = sorting.Facets()
-        for name in ("kind", "lab", "lang"):
-            facets.add_field(name, maptype=sorting.Count)
-        sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
+        plan = self.plan(raw_query, filters, correct=correct, generation=generation)
+        if plan.query is None:
+            return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=plan.filters)
+        check = plan.check
         with self._reading(generation) as searcher:
-            # terms=True is needed for exact scores even though matched terms are unused: without it Whoosh
-            # replaces exhausted sub-matchers and CoordMatcher's coord factor drifts with document order.
-            collector = searcher.collector(limit=page * per_page, sortedby=sortedby, groupedby=facets, terms=True)
-            timed = TimeLimitedCollector(collector, self.time_limit)
+            table, postings = generation.tables(searcher)
+            wanted = page * per_page
+            scorer = Scorer(table, postings, searcher, B=self.weighting.B, K1=self.weighting.K1,
+                            candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=time.monotonic() + self.time_limit)
             timed_out = False
             try:
-                searcher.search_with_collector(scored_query, timed)
-            except TimeLimit:
+                scored = scorer.evaluate(plan.query)
+            except SearchTimeout:
                 timed_out = True
                 logger.warning("query %r hit the %.1f s time limit", raw_query[:80], self.time_limit)
-            results = timed.results()
-            hits = [self._hit(hit, typed_query) for hit in results[(page - 1) * per_page: page * per_page]]
-            facet_counts = {name: dict(sorted(results.groups(name).items(), key=lambda kv: (-kv[1], kv[0])))
+                scored = scorer.nothing()
+            final = scored.scores * table.prior
+            if sort == "date":
+                ranked = rank_by(table.published, scored.matched, wanted)
+            else:
+                ranked = rank(final, scored.matched, wanted)
+            hits = [self._hit(searcher, int(doc), float(final[doc]), plan.typed)
+                    for doc in ranked[(page - 1) * per_page: wanted]]
+            matched = np.flatnonzero(scored.matched)
+            facet_counts = {name: table.facets[name].counts(matched) if name in table.facets else {}
                             for name in ("kind", "lab", "lang")}
-            total = results.scored_length() if timed_out else len(results)
+            total = len(matched)
         found = SearchResults(raw_query, total, page, per_page, _ms(started), hits, facets=facet_counts,
-                              filters=all_filters, timed_out=timed_out,
+                              filters=plan.filters, timed_out=timed_out,
                               corrected=check.corrected if check else None,
                               suggestion=check.suggestion if check else None)
         if not timed_out:
             self.results_cache.put(cache_key, found)
         return found
 
-    def _hit(self, hit: Any, whoosh_query: Any) -> Hit:
-        stored = hit.fields()
+    def _hit(self, searcher: Any, docnum: int, score: float, whoosh_query: Any) -> Hit:
+        stored = searcher.stored_fields(docnum)
         return Hit(
             id=stored.get("id", ""), url=stored.get("url", ""), title=stored.get("title", ""),
             kind=stored.get("kind", ""), lab=stored.get("lab", ""), lang=stored.get("lang", ""),
             snippet=snippet(stored.get("body", ""), stored.get("description", ""), whoosh_query),
-            score=float(hit.score or 0.0), published=stored.get("published_text", ""),
+            score=score, published=stored.get("published_text", ""),
             author=stored.get("author", ""), description=stored.get("description", ""),
             extra=stored.get("extra") or {},
         )
-
-
-def TimeLimitedCollector(collector: Any, seconds: float) -> Any:
-    from whoosh.collectors import TimeLimitCollector
-
-    return TimeLimitCollector(collector, timelimit=seconds, use_alarm=False)
 
 
 def snippet(body: str, description: str, whoosh_query: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 SNIPPET_CHARS = 220
@@ -31,22 +32,42 @@ def _windows(spans: list[tuple[int, int, str]], length: int) -> list[tuple[int, 
     chosen: list[tuple[int, int]] = []
     remaining = spans
     for _ in range(MAX_FRAGMENTS):
-        best: tuple[int, int, int] | None = None
-        for i, (start, _end, _t) in enumerate(remaining):
-            window_end = start + SNIPPET_CHARS
-            distinct = {t.lower() for s, e, t in remaining[i:] if e <= window_end}
-            score = len(distinct) * 10 + sum(1 for s, e, _ in remaining[i:] if e <= window_end)
-            if best is None or score > best[2]:
-                best = (start, window_end, score)
+        best = _best_window(remaining)
         if best is None:
             break
-        start = max(0, best[0] - 40)
+        start = max(0, best - 40)
         end = min(length, start + SNIPPET_CHARS)
         chosen.append((start, end))
         remaining = [s for s in remaining if s[1] <= start or s[0] >= end]
         if not remaining:
             break
     return sorted(chosen)
+
+
+def _best_window(spans: list[tuple[int, int, str]]) -> int | None:
+    """Where the best window starts: the span whose window holds the most distinct terms, then the most
+    matches (the first such span on ties). Matches come in text order, so one pass with a sliding end."""
+    best: tuple[int, int] | None = None  # (score, start)
+    inside: Counter[str] = Counter()
+    j = 0
+    for i, (start, _end, _t) in enumerate(spans):
+        window_end = start + SNIPPET_CHARS
+        while j < len(spans) and spans[j][1] <= window_end:
+            inside[spans[j][2].lower()] += 1
+            j += 1
+        if j > i:
+            score = len(inside) * 10 + (j - i)
+            if best is None or score > best[0]:
+                best = (score, start)
+            term = spans[i][2].lower()
+            inside[term] -= 1
+            if not inside[term]:
+                del inside[term]
+        else:
+            j = i + 1  # a match longer than a window: it is a window of its own
+            if best is None or 0 > best[0]:
+                best = (0, start)
+    return best[1] if best is not None else None
 
 
 def make_snippet(text: str, terms: Iterable[str], fallback: str = "") -> str:

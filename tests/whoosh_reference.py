@@ -1,0 +1,63 @@
+"""The same search run through Whoosh's own matchers and collector: the reference the vectorised scorer
+(indexer/scorer.py) is checked against. This was the production path until the scorer replaced it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import sorting
+from whoosh.matching import binary, wrappers
+
+from indexer import SearchIndex
+
+
+def _keep_term_count(self: Any, newchild: Any) -> Any:
+    """Whoosh recounts the query's terms when it swaps in a smaller matcher for an exhausted one, so
+    its coordination factor drifts with document order; the scorer uses the count of the whole query."""
+    replacement = wrappers.CoordMatcher(newchild, scale=self._scale)
+    replacement._termcount = self._termcount
+    return replacement
+
+
+def _best_at_current(self: Any) -> float:
+    """Whoosh's DisjunctionMax takes the larger score of its two sides even when one side is positioned
+    on a later document, so a document can borrow another document's score; the scorer takes the best
+    of the sides that match the current document."""
+    a, b = self.a, self.b
+    if not a.is_active():
+        return b.score()
+    if not b.is_active():
+        return a.score()
+    if a.id() == b.id():
+        return max(a.score(), b.score())
+    return a.score() if a.id() < b.id() else b.score()
+
+
+wrappers.CoordMatcher._replacement = _keep_term_count
+binary.DisjunctionMaxMatcher.score = _best_at_current
+
+
+@dataclass
+class Reference:
+    ids: list[str]
+    scores: list[float]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+def whoosh_search(index: SearchIndex, raw_query: str, filters: dict[str, list[str]] | None = None,
+                  sort: str = "relevance", limit: int = 10) -> Reference:
+    plan = index.plan(raw_query, filters)
+    if plan.query is None:
+        return Reference([], [], 0, {})
+    facets = sorting.Facets()
+    for name in ("kind", "lab", "lang"):
+        facets.add_field(name, maptype=sorting.Count)
+    sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
+    with index._held() as generation, generation.index.searcher(weighting=index.weighting) as searcher:
+        # terms=True keeps Whoosh from replacing exhausted sub-matchers, which would change the coordination bonus
+        results: Any = searcher.search(plan.query, limit=limit, sortedby=sortedby, groupedby=facets, terms=True)
+        ids = [hit["id"] for hit in results][:limit]
+        scores = [float(hit.score or 0.0) for hit in results][:limit]
+        counts = {name: {k: v for k, v in results.groups(name).items() if k} for name in ("kind", "lab", "lang")}
+        return Reference(ids, scores, len(results), counts)
