@@ -1,11 +1,16 @@
 """Full rebuilds: a fresh index generation filled from the corpus, then published atomically."""
 from __future__ import annotations
 
+import ctypes
 import errno
 import logging
+import os
 import shutil
+import signal
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +22,7 @@ from indexer.analysis import ANALYSIS_VERSION
 from indexer.convert import to_fields
 from indexer.errors import BuildError
 from indexer.lock import WriterLock
-from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.schema import SCHEMA_VERSION, build_schema, index_codec
 from indexer.store import clean_old_generations, new_generation_dir, publish, write_meta
 
 logger = logging.getLogger(__name__)
@@ -56,6 +61,33 @@ def writer_lock(index_path: Path, timeout: float) -> WriterLock:
         raise storage_error(exc, index_path) from exc
 
 
+_PR_SET_PDEATHSIG = 1
+_forking_writer = {"parent": 0, "hooked": False}  # the pid whose writer processes must die with it
+
+
+def _die_with_parent() -> None:
+    """In a process forked while :func:`writer_processes_die_with_parent` is active: get SIGKILL when
+    the writer that forked it dies. Whoosh's sub-writers otherwise wait on their job queue forever
+    after a SIGKILL of the rebuild, holding the inherited lock file, so the next rebuild would wait."""
+    parent = _forking_writer["parent"]
+    if parent and sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # it died before prctl took effect
+            os._exit(1)
+
+
+@contextmanager
+def writer_processes_die_with_parent() -> Iterator[None]:
+    if not _forking_writer["hooked"]:
+        os.register_at_fork(after_in_child=_die_with_parent)
+        _forking_writer["hooked"] = True
+    _forking_writer["parent"] = os.getpid()
+    try:
+        yield
+    finally:
+        _forking_writer["parent"] = 0
+
+
 def generation_meta(corpus: Corpus, documents: int, skipped: int, kind: str, **extra: Any) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "analysis_version": ANALYSIS_VERSION, "documents": documents,
             "skipped": skipped, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -81,18 +113,20 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
         raise storage_error(exc, index_path) from exc
     try:
         ix = whoosh_index.create_in(str(generation), build_schema())
-        writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1)
-        try:
-            count = 0
-            for doc in corpus.documents(report):
-                writer.add_document(**to_fields(doc))
-                count += 1
-                if progress and count % 500 == 0:
-                    progress(count)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        # procs > 1: Whoosh forks sub-writers that analyse and write one segment each (no merge).
+        with writer_processes_die_with_parent():
+            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1, codec=index_codec())
+            try:
+                count = 0
+                for doc in corpus.documents(report):
+                    writer.add_document(**to_fields(doc))
+                    count += 1
+                    if progress and count % 500 == 0:
+                        progress(count)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
         seconds = time.monotonic() - started
         write_meta(generation, generation_meta(corpus, count, len(report.skipped), "rebuild",
                                                rebuild_seconds=round(seconds, 3)))

@@ -78,8 +78,8 @@ def main() -> None:
 @main.command("rebuild")
 @corpus_option
 @index_option
-@click.option("--procs", type=click.IntRange(1, 16), default=1, show_default=True,
-              help="Analyzer processes (use 2 on a 2-core machine for large corpora).")
+@click.option("--procs", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Indexing processes, each writing one segment (1: a single process).")
 @lock_option
 def rebuild_command(corpus_path: Path | None, index_path: Path | None, procs: int, lock_timeout: float) -> None:
     """Build a complete new index beside the live one and switch to it atomically."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import bigram_analyzer, text_analyzer
+from indexer.codec import CompactPositions, IndexCodec
 
 #: Bumped whenever the fields change; the index records it and the app refuses a mismatch.
-SCHEMA_VERSION = 2
+#: 3: positions only on the phrase fields, stored as packed arrays; segments written by IndexCodec.
+SCHEMA_VERSION = 3
 
 #: Searched fields and their weight for the words the user typed (BM25F).
 FIELD_WEIGHTS: dict[str, float] = {
@@ -21,6 +23,18 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 #: The bigram recall fields and their (lower) weight.
 BIGRAM_WEIGHTS: dict[str, float] = {"title_bigram": 0.8, "body_bigram": 0.3}
+#: The fields phrase and adjacency queries read positions from (indexer/query.py); the others keep none.
+PHRASE_FIELDS = ("title", "headings", "body")
+
+
+def index_codec() -> IndexCodec:
+    """The codec every writer of our indexes uses (rebuilds, updates, merges)."""
+    return IndexCodec()
+
+
+def _phrase_field(field: TEXT) -> TEXT:
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def build_schema() -> Schema:
@@ -29,14 +43,14 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         url=STORED(),
-        title=TEXT(analyzer=text, stored=True, field_boost=1.0, spelling=True),
-        headings=TEXT(analyzer=text, stored=True),
-        description=TEXT(analyzer=text, stored=True),
-        body=TEXT(analyzer=text, stored=True, spelling=True),
-        repo=TEXT(analyzer=text),
-        lab_text=TEXT(analyzer=text),
-        author=TEXT(analyzer=text, stored=True),
-        url_path=TEXT(analyzer=text),
+        title=_phrase_field(TEXT(analyzer=text, stored=True, field_boost=1.0, spelling=True)),
+        headings=_phrase_field(TEXT(analyzer=text, stored=True)),
+        description=TEXT(analyzer=text, stored=True, phrase=False),
+        body=_phrase_field(TEXT(analyzer=text, stored=True, spelling=True)),
+        repo=TEXT(analyzer=text, phrase=False),
+        lab_text=TEXT(analyzer=text, phrase=False),
+        author=TEXT(analyzer=text, stored=True, phrase=False),
+        url_path=TEXT(analyzer=text, phrase=False),
         title_bigram=TEXT(analyzer=grams, phrase=False),  # recall net: term queries only, no positions
         body_bigram=TEXT(analyzer=grams, phrase=False),
         kind=ID(stored=True, sortable=True),

@@ -27,6 +27,7 @@ from corpus import Corpus, ReadReport
 from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
+from indexer.schema import index_codec
 from indexer.store import (
     check_versions,
     clean_old_generations,
@@ -158,7 +159,7 @@ def _apply(generation: Path, new: list[dict[str, Any]], changed: list[dict[str, 
     ix = whoosh_index.open_dir(str(generation))
     with ix.reader() as reader:
         segments = len(list(reader.leaf_readers()))
-    writer = ix.writer()
+    writer = ix.writer(codec=index_codec())
     try:
         # One searcher for every deletion: update_document() would open a new one over all segments
         # per document, which made a 1% update of 100k documents take minutes.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
@@ -111,17 +112,16 @@ def _mecab_morphemes(text: str, begin: int, end: int, index: bool) -> Iterator[M
     cursor = 0
     latin: list[tuple[str, int, int, str]] = []
     for line in _Tagger.parse(segment).splitlines():
-        surface, tab, feature = line.partition("\t")
-        if not tab:
+        parsed = _parsed_line(line, index)
+        if parsed is None:
             continue
+        surface, tag, morphs = parsed
         found = segment.find(surface, cursor)
         if found < 0:
             continue
         start, stop = begin + found, begin + found + len(surface)
         cursor = found + len(surface)
-        fields = feature.split(",")
-        tag = fields[0]
-        if tag in _LATIN_TAGS or (tag == "SY" and surface and set(surface) <= _JOINERS):
+        if morphs is None:
             if latin and latin[-1][2] != start:
                 yield from _latin_run(text, latin)
                 latin = []
@@ -130,9 +130,29 @@ def _mecab_morphemes(text: str, begin: int, end: int, index: bool) -> Iterator[M
         if latin:
             yield from _latin_run(text, latin)
             latin = []
-        yield from _hangul(surface, start, stop, fields, index)
+        for word, offset, length, same in morphs:
+            yield Morph(word, start + offset, start + offset + length, same)
     if latin:
         yield from _latin_run(text, latin)
+
+
+@lru_cache(maxsize=1 << 18)
+def _parsed_line(line: str, index: bool) -> tuple[str, str, tuple[tuple[str, int, int, bool], ...] | None] | None:
+    """(surface, tag, its morphemes as (text, offset, length, same_position)) of one line of mecab output;
+    morphemes None for a Latin/number/joiner piece, which joins its neighbours. None for EOS.
+
+    Cached: a corpus repeats the same few hundred thousand (surface, analysis) lines, and the result
+    only depends on the line (offsets are relative to the surface).
+    """
+    surface, tab, feature = line.partition("\t")
+    if not tab:
+        return None
+    fields = feature.split(",")
+    tag = fields[0]
+    if tag in _LATIN_TAGS or (tag == "SY" and surface and set(surface) <= _JOINERS):
+        return surface, tag, None
+    return surface, tag, tuple((m.text, m.start, m.end - m.start, m.same_position)
+                               for m in _hangul(surface, 0, len(surface), fields, index))
 
 
 def _latin_run(text: str, run: list[tuple[str, int, int, str]]) -> Iterator[Morph]:
