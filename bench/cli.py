@@ -62,6 +62,8 @@ def generate(folder: Path, size: int, fixtures: Path, seed: int, scale: float) -
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True, help="Web server workers.")
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
 @click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True, help="Concurrent HTTP clients.")
+@click.option("--rate", type=click.FloatRange(1), default=100.0, show_default=True,
+              help="Offered requests/s (all clients together) of the paced HTTP round.")
 @click.option("--http-seconds", type=float, default=20.0, show_default=True, help="Measured HTTP load per size.")
 @click.option("--repeats", type=click.IntRange(1), default=3, show_default=True, help="In-process query passes.")
 @click.option("--no-peers", is_flag=True, help="Skip tantivy and FTS5.")
@@ -69,14 +71,14 @@ def generate(folder: Path, size: int, fixtures: Path, seed: int, scale: float) -
 @click.option("--reuse-index", is_flag=True,
               help="Keep the indexes of an earlier run in --workdir: measure queries only, keep its build numbers.")
 def run_command(sizes: str, workdir: Path, out: Path, fixtures: Path, seed: int, scale: float, procs: int,
-                workers: int, threads: int, clients: int, http_seconds: float, repeats: int, no_peers: bool,
+                workers: int, threads: int, clients: int, rate: float, http_seconds: float, repeats: int, no_peers: bool,
                 no_relevance: bool, reuse_index: bool) -> None:
     """Build, update and query every size; write the results table and plot."""
     from bench.run import Options, run
 
     try:
         opts = Options(sizes=_sizes(sizes), fixtures=fixtures, workdir=workdir, out=out, seed=seed, scale=scale,
-                       procs=procs, workers=workers, threads=threads, clients=clients, http_seconds=http_seconds,
+                       procs=procs, workers=workers, threads=threads, clients=clients, rate=rate, http_seconds=http_seconds,
                        repeats=repeats, peers=not no_peers, relevance=not no_relevance,
                        reuse_index=reuse_index)
     except click.BadParameter as exc:

@@ -1,4 +1,10 @@
-"""Closed-loop HTTP load: N client threads, each with one keep-alive connection, for a fixed time."""
+"""HTTP load: N client threads, each with one keep-alive connection, for a fixed time.
+
+Closed loop (``rate=None``): each client sends its next request as soon as the last one is answered, so
+the server runs flat out: this measures throughput, and latency under saturation (clients / throughput).
+Paced (``rate`` requests/s in total): each client sends on a fixed schedule, and latency is measured from
+the scheduled time, so time spent waiting for a busy server counts (no coordinated omission).
+"""
 from __future__ import annotations
 
 import http.client
@@ -14,7 +20,7 @@ def _path(endpoint: str, params: dict[str, str]) -> str:
 
 
 def run_load(base_url: str, paths: Sequence[str], *, clients: int = 8, seconds: float = 20.0,
-             warmup: float = 2.0, seed: int = 7) -> tuple[list[float], int, float]:
+             warmup: float = 2.0, seed: int = 7, rate: float | None = None) -> tuple[list[float], int, float]:
     """(latencies in ms of successful requests, error count, measured seconds)."""
     parts = urlsplit(base_url)
     latencies: list[float] = []
@@ -31,13 +37,20 @@ def run_load(base_url: str, paths: Sequence[str], *, clients: int = 8, seconds: 
         mine: list[float] = []
         failed = 0
         i = 0
+        interval = clients / rate if rate else 0.0
+        scheduled = time.monotonic() + (number / rate if rate else 0.0)
         while True:
+            if rate:
+                pause = scheduled - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
             now = time.monotonic()
             if now >= stop_at:
                 break
             path = order[i % len(order)]
             i += 1
-            began = time.perf_counter()
+            began = time.perf_counter() - (max(0.0, now - scheduled) if rate else 0.0)
+            scheduled += interval
             try:
                 connection.request("GET", path)
                 response = connection.getresponse()

@@ -35,6 +35,7 @@ class Options:
     workers: int = 2
     threads: int = 4
     clients: int = 8
+    rate: float = 100.0  # offered load of the paced HTTP round, requests/s over all clients
     http_seconds: float = 20.0
     repeats: int = 3
     peers: bool = True
@@ -76,7 +77,7 @@ def bench_modusearch(corpus: Path, index: Path, opts: Options, previous: dict[st
                      ) -> dict[str, Any]:
     if opts.reuse_index and previous and (index / "CURRENT").exists():
         # query-side measurements only, on the index an earlier run built (its build numbers are kept)
-        result = {k: v for k, v in previous.items() if k not in ("inproc", "http", "http_cached", "suggest")}
+        result = {k: v for k, v in previous.items() if k not in ("inproc", "http", "http_paced", "http_cached", "suggest")}
         result["index_reused"] = True
         result["inproc"] = inprocess_latency(index, opts)
         result.update(bench_http(index, opts))
@@ -176,7 +177,8 @@ def bench_http(index: Path, opts: Options) -> dict[str, Any]:
     """The query set over HTTP twice: result cache off (every request searches), then on."""
     uncached = _http_round(index, opts, cache=False)
     cached = _http_round(index, opts, cache=True)
-    return {"http": uncached["http"], "http_cached": cached["http"], "suggest": cached["suggest"],
+    return {"http": uncached["http"], "http_paced": uncached["http_paced"], "http_cached": cached["http"],
+            "suggest": cached["suggest"],
             "web_peak_mb": max(uncached["web_peak_mb"], cached["web_peak_mb"]), "web_rss_end_mb": cached["web_rss_end_mb"]}
 
 
@@ -194,8 +196,13 @@ def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
             http = latency_summary(latencies, seconds)
             http["errors"] = errors
             suggest: dict[str, Any] | None = None
-            if not cache:
-                return {"http": http, "suggest": None, "web_peak_mb": mb(rss.peak), "web_rss_end_mb": mb(rss.last)}
+            if not cache:  # and at the target load: latency when the server is not saturated
+                paced_lat, paced_err, paced_s = run_load(base, paths, clients=opts.clients, seconds=opts.http_seconds,
+                                                         rate=opts.rate)
+                paced = latency_summary(paced_lat, paced_s)
+                paced["errors"], paced["offered_qps"] = paced_err, opts.rate
+                return {"http": http, "http_paced": paced, "suggest": None, "web_peak_mb": mb(rss.peak),
+                        "web_rss_end_mb": mb(rss.last)}
             began = time.perf_counter()  # the first call builds each worker's suggester
             statuses = [get(base + suggest_path(p), timeout=600)[0] for p in PREFIXES[:opts.workers * 2]]
             suggest_first_s = time.perf_counter() - began

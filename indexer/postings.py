@@ -25,12 +25,33 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 class Postings:
     ids: np.ndarray  # int32 global document numbers, ascending, deleted documents left out
     weights: np.ndarray  # float32 term frequency per document
-    positions: tuple[bytes, ...] | None = None  # Whoosh-encoded positions per document, when asked for
+    positions: Positions | None = None  # Whoosh-encoded positions per document, when asked for
 
     @property
     def nbytes(self) -> int:
-        extra = sum(len(p) + 40 for p in self.positions) if self.positions is not None else 0
+        extra = len(self.positions.blob) + self.positions.offsets.nbytes if self.positions is not None else 0
         return self.ids.nbytes + self.weights.nbytes + extra
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Each document's encoded positions, end to end in one bytes object (a tuple of small bytes objects
+    would take about 40 bytes more per document)."""
+
+    blob: bytes
+    offsets: np.ndarray  # int64, one more than documents
+
+    @classmethod
+    def of(cls, values: list[bytes]) -> Positions:
+        offsets = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum([len(v) for v in values], out=offsets[1:])
+        return cls(b"".join(values), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, row: int) -> bytes:
+        return self.blob[self.offsets[row]: self.offsets[row + 1]]
 
 
 class PostingCache:
@@ -86,14 +107,14 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     ids = np.concatenate(id_parts).astype(np.int32)
     weights = np.concatenate(weight_parts)
     keep = live[ids]
-    kept_values: tuple[bytes, ...] | None = None
+    kept_values: Positions | None = None
     if positions:
         flat = [v for part in value_parts for v in part]
-        kept_values = tuple(v for v, k in zip(flat, keep, strict=True) if k) if not keep.all() else tuple(flat)
+        kept_values = Positions.of([v for v, k in zip(flat, keep, strict=True) if k] if not keep.all() else flat)
     if not keep.all():
         ids, weights = ids[keep], weights[keep]
     if not len(ids):
-        return Postings(_EMPTY_IDS, np.zeros(0, dtype=np.float32), () if positions else None)
+        return Postings(_EMPTY_IDS, np.zeros(0, dtype=np.float32), Positions.of([]) if positions else None)
     return Postings(ids, weights, kept_values)
 
 
