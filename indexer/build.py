@@ -22,6 +22,7 @@ from indexer.analysis import ANALYSIS_VERSION
 from indexer.convert import to_fields
 from indexer.errors import BuildError
 from indexer.lock import WriterLock
+from indexer.lookups import write_lookups
 from indexer.schema import SCHEMA_VERSION, build_schema, index_codec
 from indexer.store import clean_old_generations, new_generation_dir, publish, write_meta
 
@@ -127,6 +128,7 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
                 writer.cancel()
                 raise
             writer.commit()
+        write_lookups(generation, procs=procs)  # spelling and suggestion files, before publishing
         seconds = time.monotonic() - started
         write_meta(generation, generation_meta(corpus, count, len(report.skipped), "rebuild",
                                                rebuild_seconds=round(seconds, 3)))

@@ -1,6 +1,6 @@
 """Typos and keyboard-mode slips: "did you mean", and the corrected query when the typed words find nothing.
 
-Candidates come from the index's own vocabulary (:class:`Lexicon`, built once per index generation):
+Candidates come from the index's own vocabulary (indexer/lexicon.py, written once per index generation):
 
 * a Latin word typed in the wrong keyboard mode (dkdlvpf → 아이펠) or Hangul typed for Latin keys
   (ㅔㅛ색초 → pytorch), when the converted word is in the index;
@@ -13,18 +13,23 @@ A word the index does not know and that has a candidate is replaced and the corr
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import weakref
-from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from indexer.analysis import morphemes, text_analyzer
-from indexer.keyboard import decompose, hangul_to_latin, latin_to_hangul
+from indexer.keyboard import hangul_to_latin, latin_to_hangul
+from indexer.lexicon import LEXICON_FIELDS, Lexicon, StoredLexicon, levenshtein
 from indexer.query import ParsedQuery
+from indexer.sqlitefiles import FileMismatch
 
-LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
+__all__ = ["LEXICON_FIELDS", "Check", "Lexicon", "StoredLexicon", "check", "levenshtein", "lexicon_for"]
+
+logger = logging.getLogger(__name__)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 _JAMO_ONLY = re.compile(r"^[\u3131-\u318e\uac00-\ud7a3]+$")
@@ -35,80 +40,35 @@ RARE_DF = 1
 SUGGEST_RATIO = 10
 
 
-def levenshtein(a: str, b: str, limit: int) -> int:
-    """Edit distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
-class Lexicon:
-    """Document frequency of every term of the text fields, with Hangul terms also keyed by jamo length."""
-
-    def __init__(self, df: dict[str, int]) -> None:
-        self.df = df
-        self.hangul: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        self.latin: dict[int, list[str]] = defaultdict(list)
-        for term in df:
-            if _HANGUL_WORD.match(term) and len(term) > 1:
-                jamo = decompose(term)
-                self.hangul[len(jamo)].append((jamo, term))
-            elif _LATIN_WORD.match(term) and len(term) > 2:
-                self.latin[len(term)].append(term)
-
-    @classmethod
-    def from_reader(cls, reader: Any) -> Lexicon:
-        df: dict[str, int] = {}
-        for fieldname in LEXICON_FIELDS:
-            if fieldname not in reader.schema:
-                continue
-            for term, info in reader.iter_field(fieldname):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                df[text] = max(df.get(text, 0), info.doc_frequency())
-        return cls(df)
-
-    def nearest(self, word: str, *, jamo: bool) -> str | None:
-        """The closest, then most frequent, known term within 1 edit (2 for long words)."""
-        key = decompose(word) if jamo else word
-        limit = 2 if len(key) >= (7 if jamo else 8) else 1
-        if len(key) < (4 if jamo else 4):
-            return None
-        best: tuple[int, int, str] | None = None
-        for length in range(len(key) - limit, len(key) + limit + 1):
-            entries = self.hangul.get(length, []) if jamo else [(t, t) for t in self.latin.get(length, [])]
-            for candidate_key, term in entries:
-                distance = levenshtein(key, candidate_key, limit)
-                if distance <= limit and term != word:
-                    rank = (distance, -self.df[term], term)
-                    if best is None or rank < best:
-                        best = rank
-        return best[2] if best else None
-
-
-_LEXICONS: weakref.WeakKeyDictionary[Any, Lexicon] = weakref.WeakKeyDictionary()
-
-
+_LEXICONS: weakref.WeakKeyDictionary[Any, Lexicon | StoredLexicon] = weakref.WeakKeyDictionary()
 _LEXICONS_LOCK = threading.Lock()
 
 
-def lexicon_for(index: Any) -> Lexicon:
-    """The lexicon of one opened index generation (built once, by the first caller, then cached)."""
+def lexicon_for(index: Any) -> Lexicon | StoredLexicon:
+    """The lexicon of one opened index generation: its spelling.sqlite, opened once and then cached.
+
+    A generation written before that file existed (or with a file that does not match it) gets the
+    lexicon built in memory from the index instead, as before the file existed, with a warning.
+    """
     found = _LEXICONS.get(index)
     if found is None:
         with _LEXICONS_LOCK:
             found = _LEXICONS.get(index)
             if found is None:
-                with index.reader() as reader:
-                    found = _LEXICONS[index] = Lexicon.from_reader(reader)
+                found = _LEXICONS[index] = _open_lexicon(index)
     return found
+
+
+def _open_lexicon(index: Any) -> Lexicon | StoredLexicon:
+    folder = getattr(index.storage, "folder", None)
+    if folder is not None:
+        try:
+            return StoredLexicon(Path(folder), index.latest_generation())
+        except FileMismatch as exc:
+            logger.warning("%s: %s; building the spelling lexicon in memory (python -m indexer rebuild writes it)",
+                           Path(folder).name, exc)
+    with index.reader() as reader:
+        return Lexicon.from_reader(reader)
 
 
 @dataclass(frozen=True)
@@ -122,19 +82,19 @@ def _terms(text: str) -> list[str]:
     return [t.text for t in text_analyzer()(text, mode="query")]
 
 
-def _known(lexicon: Lexicon, text: str) -> bool:
+def _known(lexicon: Lexicon | StoredLexicon, text: str) -> bool:
     terms = _terms(text)
     return bool(terms) and all(lexicon.df.get(t, 0) > 0 for t in terms)
 
 
-def _hangul_known(lexicon: Lexicon, word: str) -> bool:
+def _hangul_known(lexicon: Lexicon | StoredLexicon, word: str) -> bool:
     parts = [m.text for m in morphemes(word, index=False) if not m.same_position]
     if not parts or lexicon.df.get("".join(parts), 0) > 0:
         return True
     return all(len(p) > 1 and lexicon.df.get(p.lower(), 0) > 0 for p in parts)
 
 
-def _fix_word(lexicon: Lexicon, word: str) -> str | None:
+def _fix_word(lexicon: Lexicon | StoredLexicon, word: str) -> str | None:
     """A replacement for a word the index does not know, or None."""
     if _LATIN_WORD.match(word):
         if _known(lexicon, word):
@@ -178,7 +138,7 @@ def _fix_word(lexicon: Lexicon, word: str) -> str | None:
     return fixed if changed else None
 
 
-def _suggest_word(lexicon: Lexicon, word: str) -> str | None:
+def _suggest_word(lexicon: Lexicon | StoredLexicon, word: str) -> str | None:
     """For a known but rare word, a much more frequent neighbour."""
     terms = _terms(word)
     if len(terms) != 1 or lexicon.df.get(terms[0], 0) > RARE_DF:
@@ -190,7 +150,7 @@ def _suggest_word(lexicon: Lexicon, word: str) -> str | None:
     return nearest
 
 
-def check(parsed: ParsedQuery, lexicon: Lexicon) -> Check:
+def check(parsed: ParsedQuery, lexicon: Lexicon | StoredLexicon) -> Check:
     """The query to search (corrected when typed words are unknown) and a did-you-mean text."""
     words = parsed.text.split()
     if not words:

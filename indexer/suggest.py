@@ -8,8 +8,10 @@ Korean needs two things an ordinary prefix index lacks:
 * **초성 search.** ㄱㅎㅎㅅ finds 강화학습 through a key of initial consonants. A second key follows
   pronunciation (연음: 풀잎 is read [풀립], so ㅍㄹㅅㅋ also finds 풀잎스쿨).
 
-The structure is built once per index generation (see :func:`suggester_for`) and answers with a
-binary search over sorted keys, in microseconds.
+The entries and keys are computed once per index generation at index time (indexer/suggest_terms.py)
+and written to the generation's ``suggest.sqlite`` (indexer/suggest_store.py); :func:`suggester_for`
+reads that file in place. :class:`Suggester` is the same index in memory, answering with a binary
+search over sorted keys.
 
 >>> jamo("풀이")
 'ㅍㅜㄹㅇㅣ'
@@ -21,18 +23,26 @@ binary search over sorted keys, in microseconds.
 from __future__ import annotations
 
 import bisect
+import logging
 import math
 import re
 import threading
 import unicodedata
 import weakref
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Suggester", "Suggestion", "build_suggester", "choseong", "is_choseong_query", "jamo",
-           "suggester_for"]
+from indexer.sqlitefiles import FileMismatch
+
+if TYPE_CHECKING:
+    from indexer.suggest_store import StoredSuggester
+
+__all__ = ["Suggester", "Suggestion", "build_suggester", "choseong", "entry_keys", "is_choseong_query", "jamo",
+           "plain_key", "suggester_for"]
+
+logger = logging.getLogger(__name__)
 
 _S_BASE, _S_LAST = 0xAC00, 0xD7A3
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -50,7 +60,6 @@ _KEEP = re.compile(r"[\w\u3131-\u318e]+")  # letters, digits, Hangul (syllables 
 #: How many suggestions a caller gets at most, and the base weight of each kind of entry.
 MAX_LIMIT = 20
 _TYPE_WEIGHT = {"lab": 4.0, "repo": 3.0, "title": 2.0, "term": 1.0}
-_BODY_CHARS = 4000  # frequent terms come from the start of each body: enough, and bounded
 
 
 def jamo(text: str) -> str:
@@ -93,9 +102,23 @@ def is_choseong_query(text: str) -> bool:
     return bool(letters) and all(c in _CONSONANTS for c in letters)
 
 
-def _plain(text: str) -> str:
+def plain_key(text: str) -> str:
     """The comparison form of a key: jamo, without spaces and punctuation."""
     return "".join(_KEEP.findall(jamo(text)))
+
+
+def entry_keys(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(jamo key, word position) of every word start of ``text``, and its (초성 key, word position)s."""
+    keys: list[tuple[str, int]] = []
+    initials: list[tuple[str, int]] = []
+    for position, start in enumerate(_word_starts(text)):
+        tail = text[start:]
+        keys.append((plain_key(tail), position))
+        for liaison in (False, True):
+            initial = choseong(tail, liaison=liaison)
+            if len(initial) >= 2:
+                initials.append((initial, position))
+    return keys, initials
 
 
 @dataclass(frozen=True)
@@ -129,13 +152,9 @@ class Suggester:
         keys: list[tuple[str, int, int]] = []  # (key, word position, entry)
         initials: list[tuple[str, int, int]] = []
         for i, entry in enumerate(self.entries):
-            for position, start in enumerate(_word_starts(entry.text)):
-                tail = entry.text[start:]
-                keys.append((_plain(tail), position, i))
-                for liaison in (False, True):
-                    initial = choseong(tail, liaison=liaison)
-                    if len(initial) >= 2:
-                        initials.append((initial, position, i))
+            words, initials_of = entry_keys(entry.text)
+            keys.extend((key, position, i) for key, position in words)
+            initials.extend((key, position, i) for key, position in initials_of)
         keys.sort()
         initials = sorted(set(initials))
         self._keys = [k for k, _, _ in keys]
@@ -145,6 +164,10 @@ class Suggester:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def key_table(self) -> list[tuple[list[str], list[tuple[int, int]]]]:
+        """The sorted jamo keys and 초성 keys, each with its (word position, entry index) references."""
+        return [(self._keys, self._key_refs), (self._initials, self._initial_refs)]
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """The best entries whose text (or one of its words) starts with ``text``."""
@@ -157,7 +180,7 @@ class Suggester:
             prefix = "".join(c for c in text if not c.isspace())
             found = _prefix_range(self._initials, self._initial_refs, prefix)
         else:
-            prefix = _plain(text)
+            prefix = plain_key(text)
             if not prefix:
                 return []
             found = _prefix_range(self._keys, self._key_refs, prefix)
@@ -210,126 +233,45 @@ def _script(ch: str) -> str:
     return "digit" if ch.isdigit() else "other"
 
 
-# -- building from an index -----------------------------------------------------------------------
-
-_NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "SN", "XR"})
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*(?:[-.][A-Za-z0-9]+)*")
-_STOPWORDS = frozenset("""a an and are as at be by for from has have in is it its of on or that the this to was were
-will with you your we our can not but if into than then there these they which who what when how all any
-use using used com http https www github io md html png jpg""".split())
-
-
-class _Tagger:
-    """mecab-ko, opened once per build (the dictionary is memory-mapped)."""
-
-    def __init__(self) -> None:
-        import mecab_ko
-
-        from indexer.analysis.userdict import default_user_dictionary
-
-        self._tagger = mecab_ko.Tagger()
-        self._userdict = default_user_dictionary()
-
-    def dictionary_words(self, text: str) -> set[str]:
-        """Modulabs words of the user dictionary (세그멘테이션, 풀잎스쿨) that mecab alone misreads."""
-        return {entry.word for _, _, entry in self._userdict.spans(text) if _has_hangul(entry.word)}
-
-    def noun_phrases(self, text: str) -> set[str]:
-        """Nouns and compound nouns written as one word (강화학습을 → 강화학습, 강화, 학습)."""
-        found: set[str] = set()
-        run: list[str] = []
-        cursor = 0
-        open_run = True  # False once a non-noun ended the run inside the current word
-
-        def close() -> None:
-            hangul = [w for w in run if _has_hangul(w)]
-            if len(run) > 1 and hangul:
-                found.add("".join(run))
-            found.update(w for w in hangul if len(w) >= 2)
-            run.clear()
-
-        for line in self._tagger.parse(text).splitlines():
-            surface, tab, feature = line.partition("\t")
-            if not tab:
-                continue
-            start = text.find(surface, cursor)
-            if start < 0:
-                continue
-            if start != cursor:  # a space or punctuation: a new word begins
-                close()
-                open_run = True
-            cursor = start + len(surface)
-            tag = feature.split(",", 1)[0].split("+", 1)[0]
-            if open_run and tag in _NOUN_TAGS:
-                run.append(surface)
-            else:
-                close()
-                open_run = False
-        close()
-        return found
-
-
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= c <= "\ud7a3" for c in text)
+# -- building and opening ------------------------------------------------------------------------
 
 
 def build_suggester(documents: Iterable[dict[str, Any]], *, min_term_docs: int = 2) -> Suggester:
     """Entries from stored document fields: titles, labs, repositories and terms in two or more documents."""
-    tagger = _Tagger()
-    term_docs: Counter[str] = Counter()
-    surface: dict[str, Counter[str]] = {}
-    lab_docs: Counter[str] = Counter()
-    entries: list[Suggestion] = []
-    curated: set[str] = set()
-    for doc in documents:
-        title = (doc.get("title") or "").strip()
-        lab = doc.get("lab") or ""
-        repo = ((doc.get("extra") or {}).get("repo") or "").strip()
-        if lab:
-            lab_docs[lab] += 1
-        if repo:
-            entries.append(Suggestion(repo, "repo", 1, lab, doc.get("url", "")))
-            title = title.split(": ", 1)[1] if title.startswith(repo + ": ") else title
-            if title == repo.split("/")[-1]:
-                title = ""
-        if title:
-            entries.append(Suggestion(title, "title", 1, lab, doc.get("url", "")))
-        text = " ".join([doc.get("title") or "", doc.get("headings") or "", doc.get("description") or "",
-                         (doc.get("body") or "")[:_BODY_CHARS]])
-        words: set[str] = tagger.noun_phrases(text)
-        dictionary = tagger.dictionary_words(text)
-        curated |= dictionary
-        words |= dictionary
-        for match in _LATIN_WORD.finditer(text):
-            word = match.group(0)
-            folded = word.lower()
-            if len(folded) < 3 or folded in _STOPWORDS or folded.isdigit():
-                continue
-            surface.setdefault(folded, Counter())[word] += 1
-            words.add(folded)
-        term_docs.update(words)
-    for term, docs in term_docs.items():
-        if docs >= min_term_docs or term in curated:
-            # English terms are shown as most often written (PyTorch, not pytorch).
-            shown = surface[term].most_common(1)[0][0] if term in surface else term
-            entries.append(Suggestion(shown, "term", docs))
-    entries.extend(Suggestion(lab, "lab", count, lab) for lab, count in lab_docs.items())
-    return Suggester(entries)
+    from indexer.suggest_terms import gather  # runs mecab: imported only where suggestions are built
+
+    return Suggester(gather(documents).entries(min_term_docs))
 
 
-_cache: weakref.WeakKeyDictionary[Any, Suggester] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[Any, Suggester | StoredSuggester] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def suggester_for(whoosh_index: Any) -> Suggester:
-    """The suggester of one opened index, built on first use and kept while the index is alive."""
+def suggester_for(whoosh_index: Any) -> Suggester | StoredSuggester:
+    """The suggester of one opened index: its generation's suggest.sqlite, opened once and then cached.
+
+    A generation written before that file existed (or with a file that does not match it) gets the
+    suggester built in memory from its stored documents instead, as before the file existed.
+    """
     found = _cache.get(whoosh_index)
     if found is not None:
         return found
     with _cache_lock:
         found = _cache.get(whoosh_index)
         if found is None:
-            with whoosh_index.searcher() as searcher:
-                found = build_suggester(searcher.all_stored_fields())
-            _cache[whoosh_index] = found
+            found = _cache[whoosh_index] = _open_suggester(whoosh_index)
     return found
+
+
+def _open_suggester(whoosh_index: Any) -> Suggester | StoredSuggester:
+    from indexer.suggest_store import StoredSuggester  # the file format builds on this module
+
+    folder = getattr(whoosh_index.storage, "folder", None)
+    if folder is not None:
+        try:
+            return StoredSuggester(Path(folder), whoosh_index.latest_generation())
+        except FileMismatch as exc:
+            logger.warning("%s: %s; building the suggestion index in memory (python -m indexer rebuild writes it)",
+                           Path(folder).name, exc)
+    with whoosh_index.searcher() as searcher:
+        return build_suggester(searcher.all_stored_fields())

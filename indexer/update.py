@@ -27,6 +27,7 @@ from corpus import Corpus, ReadReport
 from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
+from indexer.lookups import write_lookups
 from indexer.schema import index_codec
 from indexer.store import (
     check_versions,
@@ -136,6 +137,7 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
         try:
             link_generation(live, generation)
             result.documents = _apply(generation, new, changed, removed, progress)
+            write_lookups(generation, base=live, touched={*removed, *(f["id"] for f in [*changed, *new])})
             result.seconds = time.monotonic() - started
             write_meta(generation, generation_meta(
                 corpus, result.documents, len(report.skipped), "update", base=live.name,

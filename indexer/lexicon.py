@@ -1,0 +1,273 @@
+"""The index's vocabulary for spelling: document frequencies, and the nearest known term by edit distance.
+
+Two implementations of one interface, a ``df`` mapping (term → documents) and ``nearest(word, jamo=)``:
+
+* :class:`Lexicon`, in memory, from a dict (tests, and generations written before the lexicon file);
+* :class:`StoredLexicon`, the generation's ``spelling.sqlite``, written once at index time by
+  :func:`write_lexicon`; a web worker keeps a small page cache instead of the vocabulary.
+
+The file (SQLite)::
+
+    meta(key, value)                          format, whoosh_generation, terms
+    terms(term PRIMARY KEY, df)               every term of LEXICON_FIELDS; df = the largest over the fields
+    buckets(script, length, alphabet, codes)  correction candidates whose key has ``length`` letters:
+                                              a column-major uint8 matrix of letter codes (1-based
+                                              positions in ``alphabet``), rows ordered by (-df, term)
+    candidates(script, length, row, term, df) the term and df of each bucket row
+
+``nearest`` computes the edit distance of the typed key to a whole bucket at once (numpy, banded to the
+edit limit), then reads only the winning rows: the same answer as the Python loop over every candidate.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.keyboard import decompose
+from indexer.sqlitefiles import ThreadConnections, write_database
+
+LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
+LEXICON_FILE = "spelling.sqlite"
+FORMAT = "lexicon-1"
+_HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
+_LATIN_WORD = re.compile(r"^[A-Za-z]+$")
+
+
+def levenshtein(a: str, b: str, limit: int) -> int:
+    """Edit distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def correction_key(term: str) -> tuple[str, str] | None:
+    """("hangul", its jamo) or ("latin", the term) for a term that may be offered as a correction."""
+    if _HANGUL_WORD.match(term) and len(term) > 1:
+        return "hangul", decompose(term)
+    if _LATIN_WORD.match(term) and len(term) > 2:
+        return "latin", term
+    return None
+
+
+def edit_limit(key: str, *, jamo: bool) -> int | None:
+    """How many edits a correction of ``key`` may be away (None: too short to correct)."""
+    if len(key) < 4:
+        return None
+    return 2 if len(key) >= (7 if jamo else 8) else 1
+
+
+class Lexicon:
+    """Document frequency of every term of the text fields, with Hangul terms also keyed by jamo length."""
+
+    def __init__(self, df: dict[str, int]) -> None:
+        self.df = df
+        self.hangul: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        self.latin: dict[int, list[str]] = defaultdict(list)
+        for term in df:
+            found = correction_key(term)
+            if found is None:
+                continue
+            if found[0] == "hangul":
+                self.hangul[len(found[1])].append((found[1], term))
+            else:
+                self.latin[len(term)].append(term)
+
+    @classmethod
+    def from_reader(cls, reader: Any) -> Lexicon:
+        return cls(term_frequencies(reader))
+
+    def nearest(self, word: str, *, jamo: bool) -> str | None:
+        """The closest, then most frequent, known term within 1 edit (2 for long words)."""
+        key = decompose(word) if jamo else word
+        limit = edit_limit(key, jamo=jamo)
+        if limit is None:
+            return None
+        best: tuple[int, int, str] | None = None
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            entries = self.hangul.get(length, []) if jamo else [(t, t) for t in self.latin.get(length, [])]
+            for candidate_key, term in entries:
+                distance = levenshtein(key, candidate_key, limit)
+                if distance <= limit and term != word:
+                    rank = (distance, -self.df[term], term)
+                    if best is None or rank < best:
+                        best = rank
+        return best[2] if best else None
+
+
+def term_frequencies(reader: Any) -> dict[str, int]:
+    """term → its largest document frequency over LEXICON_FIELDS, as the reader reports it.
+
+    Summed per segment, which is what Whoosh's multi-segment reader reports (deleted documents included
+    until a merge), but without its per-term lookup in every other segment: ~10× faster.
+    """
+    df: dict[str, int] = {}
+    for fieldname in LEXICON_FIELDS:
+        if fieldname not in reader.schema:
+            continue
+        field: dict[Any, int] = defaultdict(int)
+        for leaf, _ in reader.leaf_readers():
+            if fieldname in leaf.schema:
+                for term, info in leaf.iter_field(fieldname):
+                    field[term] += info.doc_frequency()
+        for term, count in field.items():
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            if count > df.get(text, 0):
+                df[text] = count
+    return df
+
+
+def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int) -> Path:
+    """Write ``folder``/spelling.sqlite for the term frequencies ``df``."""
+    db = sqlite3.connect(":memory:")
+    db.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+        CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE buckets (script TEXT, length INTEGER, alphabet TEXT, codes BLOB,
+                              PRIMARY KEY (script, length)) WITHOUT ROWID;
+        CREATE TABLE candidates (script TEXT, length INTEGER, row INTEGER, term TEXT, df INTEGER,
+                                 PRIMARY KEY (script, length, row)) WITHOUT ROWID;
+    """)
+    db.executemany("INSERT INTO terms VALUES (?, ?)", sorted(df.items()))
+    buckets: dict[tuple[str, int], list[tuple[int, str, str]]] = defaultdict(list)
+    for term, count in df.items():
+        found = correction_key(term)
+        if found is not None:
+            buckets[(found[0], len(found[1]))].append((-count, term, found[1]))
+    alphabets = {script: "".join(sorted({c for (s, _), rows in buckets.items() if s == script
+                                         for _, _, key in rows for c in key}))
+                 for script in ("hangul", "latin")}
+    for (script, length), rows in sorted(buckets.items()):
+        rows.sort()
+        alphabet = alphabets[script]
+        codes = _codes(alphabet, [key for _, _, key in rows]).reshape(len(rows), length).T
+        db.execute("INSERT INTO buckets VALUES (?, ?, ?, ?)",
+                   (script, length, alphabet, np.ascontiguousarray(codes).tobytes()))
+        db.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?)",
+                       [(script, length, row, term, -negative) for row, (negative, term, _) in enumerate(rows)])
+    meta = {"format": FORMAT, "whoosh_generation": str(whoosh_generation), "terms": str(len(df))}
+    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    path = folder / LEXICON_FILE
+    write_database(db, path)
+    db.close()
+    return path
+
+
+def _codes(alphabet: str, keys: list[str]) -> np.ndarray:
+    """The letters of ``keys`` as 1-based positions in ``alphabet``; 0 for a letter it lacks."""
+    if len(alphabet) > 255:
+        raise ValueError(f"a correction alphabet of {len(alphabet)} letters does not fit in a byte")
+    table = {c: i + 1 for i, c in enumerate(alphabet)}
+    return np.array([table.get(c, 0) for key in keys for c in key], dtype=np.uint8)
+
+
+def within(query: np.ndarray, columns: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, distances) of the keys in ``columns`` (letters × keys) within ``limit`` edits of ``query``.
+
+    The dynamic programme of :func:`levenshtein` for all keys at once, restricted to the diagonal band
+    that can stay within the limit (cells are capped at limit + 1, which keeps every value up to the
+    limit exact), dropping keys as soon as a whole row exceeds the limit.
+    """
+    width, count = columns.shape
+    over = limit + 1
+    rows = np.arange(count)
+    previous = [np.full(count, min(j, over), dtype=np.int16) for j in range(width + 1)]
+    for i in range(1, len(query) + 1):
+        current = [np.full(len(rows), over, dtype=np.int16) for _ in range(width + 1)]
+        if i <= limit:
+            current[0][:] = i
+        letter = query[i - 1]
+        for j in range(max(1, i - limit), min(width, i + limit) + 1):
+            cell = np.minimum(previous[j], current[j - 1]) + 1
+            np.minimum(cell, previous[j - 1] + (columns[j - 1] != letter), out=cell)
+            np.minimum(cell, over, out=current[j])
+        alive = np.minimum.reduce(current) <= limit
+        if not alive.all():
+            rows, columns = rows[alive], columns[:, alive]
+            current = [c[alive] for c in current]
+            if not len(rows):
+                return rows, rows
+        previous = current
+    distances = previous[width]
+    close = distances <= limit
+    return rows[close], distances[close]
+
+
+class _TermCounts(Mapping[str, int]):
+    """The ``df`` mapping of a StoredLexicon: one indexed lookup per term."""
+
+    def __init__(self, connections: ThreadConnections, size: int) -> None:
+        self._connections = connections
+        self._size = size
+
+    def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            row = self._connections.get().execute("SELECT df FROM terms WHERE term = ?", (term,)).fetchone()
+        except UnicodeEncodeError:  # a lone surrogate: no indexed term can contain one
+            return default
+        return default if row is None else row[0]
+
+    def __getitem__(self, term: str) -> int:
+        found = self.get(term)
+        if found is None:
+            raise KeyError(term)
+        return int(found)
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        for (term,) in self._connections.get().execute("SELECT term FROM terms ORDER BY term"):
+            yield term
+
+    def __len__(self) -> int:
+        return self._size
+
+
+class StoredLexicon:
+    """A generation's lexicon file, read in place (see the module docstring for the layout)."""
+
+    def __init__(self, folder: Path, whoosh_generation: int) -> None:
+        self._connections = ThreadConnections(folder / LEXICON_FILE)
+        meta = self._connections.check(FORMAT, whoosh_generation)  # FileMismatch if absent or stale
+        self.df = _TermCounts(self._connections, int(meta["terms"]))
+
+    def nearest(self, word: str, *, jamo: bool) -> str | None:
+        """The closest, then most frequent, known term within 1 edit (2 for long words)."""
+        key = decompose(word) if jamo else word
+        limit = edit_limit(key, jamo=jamo)
+        if limit is None:
+            return None
+        script = "hangul" if jamo else "latin"
+        db = self._connections.get()
+        best: tuple[int, int, str] | None = None
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            bucket = db.execute("SELECT alphabet, codes FROM buckets WHERE script = ? AND length = ?",
+                                (script, length)).fetchone()
+            if bucket is None:
+                continue
+            columns = np.frombuffer(bucket[1], dtype=np.uint8).reshape(length, -1)
+            rows, distances = within(_codes(bucket[0], [key]), columns, limit)
+            # Rows are ordered by (-df, term): the first row at the smallest distance is the bucket's best.
+            for position in np.lexsort((rows, distances)):
+                term, df = db.execute("SELECT term, df FROM candidates WHERE script = ? AND length = ? AND row = ?",
+                                      (script, length, int(rows[position]))).fetchone()
+                if term != word:
+                    rank = (int(distances[position]), -df, term)
+                    if best is None or rank < best:
+                        best = rank
+                    break
+        return best[2] if best else None
