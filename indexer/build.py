@@ -128,7 +128,7 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
                 writer.cancel()
                 raise
             writer.commit()
-        write_lookups(generation, procs=procs)  # spelling and suggestion files, before publishing
+            write_lookups(generation, procs=procs)  # spelling and suggestion files, before publishing
         seconds = time.monotonic() - started
         write_meta(generation, generation_meta(corpus, count, len(report.skipped), "rebuild",
                                                rebuild_seconds=round(seconds, 3)))

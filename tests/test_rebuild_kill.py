@@ -124,10 +124,6 @@ def test_sigkill_during_the_whoosh_writer_kills_its_sub_writers(rebuild_process:
     _kill_and_check(process, index, dict(seen))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="bug: write_lookups(procs=2) runs a ProcessPoolExecutor outside "
-                          "writer_processes_die_with_parent(); its workers outlive a SIGKILLed rebuild "
-                          "and hold the writers' lock")
 def test_sigkill_while_writing_the_lookup_files_kills_its_workers(rebuild_process: Running) -> None:
     """After Whoosh's commit the rebuild forks again (the spelling and suggestion files, in ``procs``
     processes); the Whoosh sub-writers are gone by then, so any new child belongs to that phase."""
