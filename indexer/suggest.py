@@ -31,6 +31,7 @@ import unicodedata
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,7 @@ _COMPAT_SPLIT = {"ㄳ": "ㄱㅅ", "ㄵ": "ㄴㅈ", "ㄶ": "ㄴㅎ", "ㄺ": "ㄹ�
                  "ㅝ": "ㅜㅓ", "ㅞ": "ㅜㅔ", "ㅟ": "ㅜㅣ", "ㅢ": "ㅡㅣ"}
 _CONSONANTS = frozenset(_INITIALS) | frozenset("ㄳㄵㄶㄺㄻㄼㄽㄾㄿㅀㅄ")
 _KEEP = re.compile(r"[\w\u3131-\u318e]+")  # letters, digits, Hangul (syllables and jamo)
+_SYLLABLE_RUN = re.compile(r"[\uac00-\ud7a3]+")
 
 #: How many suggestions a caller gets at most, and the base weight of each kind of entry.
 MAX_LIMIT = 20
@@ -64,15 +66,16 @@ _TYPE_WEIGHT = {"lab": 4.0, "repo": 3.0, "title": 2.0, "term": 1.0}
 
 def jamo(text: str) -> str:
     """Lowercased text with Hangul syllables spelled out in compatibility jamo, compounds split."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text).lower():
-        code = ord(ch)
-        if _S_BASE <= code <= _S_LAST:
-            index = code - _S_BASE
-            out.append(_INITIALS[index // 588] + _MEDIALS[(index % 588) // 28] + _FINALS[index % 28])
-        else:
-            out.append(_COMPAT_SPLIT.get(ch, ch))
-    return "".join(out)
+    return unicodedata.normalize("NFC", text).lower().translate(_jamo_table())
+
+
+@lru_cache(maxsize=1)
+def _jamo_table() -> dict[int, str]:
+    """str.translate table: every syllable → its jamo, every compound jamo → its parts."""
+    table = {ord(ch): parts for ch, parts in _COMPAT_SPLIT.items()}
+    for index in range(_S_LAST - _S_BASE + 1):
+        table[_S_BASE + index] = _INITIALS[index // 588] + _MEDIALS[(index % 588) // 28] + _FINALS[index % 28]
+    return table
 
 
 def choseong(text: str, *, liaison: bool = False) -> str:
@@ -82,19 +85,23 @@ def choseong(text: str, *, liaison: bool = False) -> str:
     as it is pronounced (풀잎 [풀립] → ㅍㄹ, 음악 [으막] → ㅇㅁ).
     """
     out = []
-    previous_final = ""
-    for ch in unicodedata.normalize("NFC", text):
-        code = ord(ch)
-        if not _S_BASE <= code <= _S_LAST:
-            previous_final = ""
-            continue
-        index = code - _S_BASE
-        initial = _INITIALS[index // 588]
-        if liaison and initial == "ㅇ" and previous_final:
-            initial = previous_final[-1]
-        out.append(initial)
-        previous_final = _FINALS[index % 28]
+    for run in _SYLLABLE_RUN.findall(unicodedata.normalize("NFC", text)):
+        initials = run.translate(_initial_table())
+        if liaison and "ㅇ" in initials[1:]:
+            letters = list(initials)
+            for k in range(1, len(run)):
+                final = _FINALS[(ord(run[k - 1]) - _S_BASE) % 28]
+                if letters[k] == "ㅇ" and final:
+                    letters[k] = final[-1]
+            initials = "".join(letters)
+        out.append(initials)
     return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _initial_table() -> dict[int, str]:
+    """str.translate table: every syllable → its initial consonant."""
+    return {_S_BASE + index: _INITIALS[index // 588] for index in range(_S_LAST - _S_BASE + 1)}
 
 
 def is_choseong_query(text: str) -> bool:
@@ -216,15 +223,15 @@ def _prefix_range(keys: list[str], refs: list[tuple[int, int]], prefix: str) -> 
 
 def _word_starts(text: str) -> Iterator[int]:
     """Where each word of ``text`` starts (also after / _ - . and between a Latin run and Hangul)."""
-    previous = ""
+    previous: str | None = None  # the script of the previous character, None when it is no word character
     for index, ch in enumerate(text):
-        if _is_word_char(ch) and (index == 0 or not _is_word_char(previous) or _script(ch) != _script(previous)):
-            yield index
-        previous = ch
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
+        if ch.isalnum():
+            script = _script(ch)
+            if script != previous:
+                yield index
+            previous = script
+        else:
+            previous = None
 
 
 def _script(ch: str) -> str:

@@ -28,6 +28,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*(?:[-.][A-Za-z0-9]+)*")
 _STOPWORDS = frozenset("""a an and are as at be by for from has have in is it its of on or that the this to was were
 will with you your we our can not but if into than then there these they which who what when how all any
 use using used com http https www github io md html png jpg""".split())
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _BATCH = 512  # documents per round trip to the extraction processes
 
 
@@ -106,7 +107,7 @@ def _close(run: list[str], found: set[str]) -> None:
 
 
 def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= c <= "\ud7a3" for c in text)
+    return _HANGUL.search(text) is not None
 
 
 @lru_cache(maxsize=1)
