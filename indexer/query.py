@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import query as q
 
@@ -64,12 +65,19 @@ def parse(raw: str) -> ParsedQuery:
     return parsed
 
 
+@lru_cache(maxsize=4096)
+def query_tokens(text: str) -> tuple[tuple[str, int], ...]:
+    """(term, position) of every token of ``text`` in query mode (compounds whole, parts at the
+    positions that follow); cached, as one search analyses the same words several times."""
+    return tuple((token.text, token.pos) for token in text_analyzer()(text, mode="query", positions=True))
+
+
 def analyze(text: str) -> list[str]:
     """Distinct query terms of ``text`` in order (query mode: compounds whole)."""
     seen: dict[str, None] = {}
-    for token in text_analyzer()(text, mode="query"):
-        if token.text.strip():
-            seen.setdefault(token.text, None)
+    for term, _ in query_tokens(text):
+        if term.strip():
+            seen.setdefault(term, None)
     return list(seen)[:MAX_TERMS]
 
 
@@ -85,7 +93,7 @@ def bigram_query(text: str, weight: float = 1.0) -> q.Query | None:
 
 
 def phrase_query(text: str) -> q.Query | None:
-    words = [t.text for t in text_analyzer()(text, mode="query")][:MAX_TERMS]
+    words = [term for term, _ in query_tokens(text)][:MAX_TERMS]
     if not words:
         return None
     if len(words) == 1:
@@ -126,8 +134,8 @@ def adjacency_query(text: str, weight: float = ADJACENCY_WEIGHT) -> q.Query | No
     if weight <= 0:
         return None
     by_position: dict[int, list[str]] = {}
-    for token in text_analyzer()(text, mode="query", positions=True):
-        by_position.setdefault(token.pos, []).append(token.text)
+    for term, pos in query_tokens(text):
+        by_position.setdefault(pos, []).append(term)
     pairs: list[tuple[str, str]] = []
     for pos, firsts in sorted(by_position.items()):
         for a in firsts:

@@ -334,7 +334,8 @@ class SearchIndex:
                 ranked = rank_by(table.published, scored.matched, wanted)
             else:
                 ranked = rank(final, scored.matched, wanted)
-            hits = [self._hit(searcher, int(doc), float(final[doc]), plan.typed)
+            marked = highlight_terms(plan.typed)
+            hits = [self._hit(searcher, int(doc), float(final[doc]), marked)
                     for doc in ranked[(page - 1) * per_page: wanted]]
             matched = np.flatnonzero(scored.matched)
             facet_counts = {name: table.facets[name].counts(matched) if name in table.facets else {}
@@ -348,25 +349,25 @@ class SearchIndex:
             self.results_cache.put(cache_key, found)
         return found
 
-    def _hit(self, searcher: Any, docnum: int, score: float, whoosh_query: Any) -> Hit:
+    def _hit(self, searcher: Any, docnum: int, score: float, marked: frozenset[str]) -> Hit:
         stored = searcher.stored_fields(docnum)
         return Hit(
             id=stored.get("id", ""), url=stored.get("url", ""), title=stored.get("title", ""),
             kind=stored.get("kind", ""), lab=stored.get("lab", ""), lang=stored.get("lang", ""),
-            snippet=snippet(stored.get("body", ""), stored.get("description", ""), whoosh_query),
+            snippet=make_snippet(stored.get("body", ""), marked, fallback=stored.get("description", "")),
             score=score, published=stored.get("published_text", ""),
             author=stored.get("author", ""), description=stored.get("description", ""),
             extra=stored.get("extra") or {},
         )
 
 
-def snippet(body: str, description: str, whoosh_query: Any) -> str:
-    """Escaped HTML: the best one or two passages of the body with the query's terms marked."""
+def highlight_terms(whoosh_query: Any) -> frozenset[str]:
+    """The words a snippet marks: the query's terms in the text fields."""
     terms = set()
     for fieldname, text in whoosh_query.iter_all_terms():
         if fieldname in ("body", "title", "headings", "description"):
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return make_snippet(body, terms, fallback=description)
+    return frozenset(terms)
 
 
 def _ms(started: float) -> float:

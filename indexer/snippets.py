@@ -10,13 +10,23 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import islice
 
 SNIPPET_CHARS = 220
 MAX_FRAGMENTS = 2
+#: Matches looked at per document: enough to pick good windows, bounded for very long documents.
+MAX_SPANS = 400
 
 
 def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    words = sorted({t for t in terms if t and (len(t) > 1 or not t.isascii())}, key=len, reverse=True)
+    return _compiled(frozenset(terms))
+
+
+@lru_cache(maxsize=256)
+def _compiled(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern per set of terms (the hits of one search share it)."""
+    words = sorted({t for t in terms if t and (len(t) > 1 or not t.isascii())}, key=lambda w: (-len(w), w))
     if not words:
         return None
     alternatives = []
@@ -73,7 +83,8 @@ def _best_window(spans: list[tuple[int, int, str]]) -> int | None:
 def make_snippet(text: str, terms: Iterable[str], fallback: str = "") -> str:
     """Escaped HTML with ``<mark>`` around matched terms; the start of the text when nothing matches."""
     pattern = _pattern(terms)
-    spans = [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)] if pattern else []
+    found = islice(pattern.finditer(text), MAX_SPANS) if pattern else ()
+    spans = [(m.start(), m.end(), m.group(0)) for m in found]
     if not spans:
         plain = fallback or text
         cut = plain[:SNIPPET_CHARS]
