@@ -16,7 +16,7 @@ from itertools import islice
 SNIPPET_CHARS = 220
 MAX_FRAGMENTS = 2
 #: Matches looked at per document: enough to pick good windows, bounded for very long documents.
-MAX_SPANS = 400
+MAX_SPANS = 200
 
 
 def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:

@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from whoosh.analysis import Analyzer, LowercaseFilter
 
 from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
@@ -16,7 +18,10 @@ from indexer.analysis.normalize import fold_width, normalize_query
 ANALYSIS_VERSION = 2
 
 
+@lru_cache(maxsize=1)
 def text_analyzer() -> Analyzer:
+    """The main fields' analyzer. One shared instance: it keeps no state between calls (mecab's tagger is
+    per thread), and building it cost more than analysing a short query."""
     return KoreanTokenizer() | LowercaseFilter() | EnglishStemFilter()
 
 
