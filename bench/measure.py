@@ -48,14 +48,34 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-class PeakRSS:
-    """Samples a process tree's RSS every ``interval`` seconds in a thread; ``peak`` in bytes."""
+def tree_pss(pid: int) -> int:
+    """Proportional set size of a process tree, in bytes: memory shared between the processes (the
+    mapped index files and mecab's dictionary, the code) counted once in total, not once per process
+    as a sum of RSS does."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
 
-    def __init__(self, pid: int, interval: float = 0.2) -> None:
+
+class PeakRSS:
+    """Samples a process tree's RSS (and PSS, if asked) every ``interval`` seconds in a thread; peaks in bytes."""
+
+    def __init__(self, pid: int, interval: float = 0.2, pss: bool = False) -> None:
         self.pid = pid
         self.interval = interval
+        self.pss = pss
         self.peak = 0
         self.last = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -63,6 +83,8 @@ class PeakRSS:
         while not self._stop.is_set():
             self.last = tree_rss(self.pid)
             self.peak = max(self.peak, self.last)
+            if self.pss:
+                self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
             self._stop.wait(self.interval)
 
     def __enter__(self) -> PeakRSS:

@@ -179,7 +179,9 @@ def bench_http(index: Path, opts: Options) -> dict[str, Any]:
     cached = _http_round(index, opts, cache=True)
     return {"http": uncached["http"], "http_paced": uncached["http_paced"], "http_cached": cached["http"],
             "suggest": cached["suggest"],
-            "web_peak_mb": max(uncached["web_peak_mb"], cached["web_peak_mb"]), "web_rss_end_mb": cached["web_rss_end_mb"]}
+            "web_peak_mb": max(uncached["web_peak_mb"], cached["web_peak_mb"]),
+            "web_peak_pss_mb": max(uncached["web_peak_pss_mb"], cached["web_peak_pss_mb"]),
+            "web_rss_end_mb": cached["web_rss_end_mb"]}
 
 
 def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
@@ -188,7 +190,7 @@ def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
 
     process, base = _start_server(index, opts, cache)
     try:
-        with PeakRSS(process.pid) as rss:
+        with PeakRSS(process.pid, pss=True) as rss:
             paths = [search_path(q.text, q.filters) for q in QUERIES]
             for path in paths:  # warm every worker a little
                 get(base + path, timeout=30)
@@ -202,7 +204,7 @@ def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
                 paced = latency_summary(paced_lat, paced_s)
                 paced["errors"], paced["offered_qps"] = paced_err, opts.rate
                 return {"http": http, "http_paced": paced, "suggest": None, "web_peak_mb": mb(rss.peak),
-                        "web_rss_end_mb": mb(rss.last)}
+                        "web_peak_pss_mb": mb(rss.peak_pss), "web_rss_end_mb": mb(rss.last)}
             began = time.perf_counter()  # the first call builds each worker's suggester
             statuses = [get(base + suggest_path(p), timeout=600)[0] for p in PREFIXES[:opts.workers * 2]]
             suggest_first_s = time.perf_counter() - began
@@ -212,7 +214,8 @@ def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
                 suggest = latency_summary(s_lat, s_sec)
                 suggest["errors"] = s_err
                 suggest["first_calls_s"] = suggest_first_s
-        return {"http": http, "suggest": suggest, "web_peak_mb": mb(rss.peak), "web_rss_end_mb": mb(rss.last)}
+        return {"http": http, "suggest": suggest, "web_peak_mb": mb(rss.peak), "web_peak_pss_mb": mb(rss.peak_pss),
+                "web_rss_end_mb": mb(rss.last)}
     finally:
         process.terminate()
         try:
