@@ -161,6 +161,11 @@ class Scorer:
                 out.matched[found.ids] = True
                 out.counts[found.ids] += 1
             return
+        if isinstance(sub, wq.Or) and not isinstance(sub, wq.DisjunctionMax) and not sub.scale and sub.boost == 1.0 \
+                and not (within is None and _positional(sub)):
+            for inner in sub.subqueries:  # a plain Or is a sum: add its parts here, without a temporary
+                self._add(out, inner, within)
+            return
         part = self._eval(sub, within)
         out.scores += part.scores
         out.matched |= part.matched
