@@ -34,7 +34,6 @@ SUGGEST_FILE = "suggest.sqlite"
 FORMAT = "suggest-1"
 #: Prefixes matching more keys than this get their best entries precomputed.
 TOP_THRESHOLD = 512
-_KINDS = (0, 1)  # jamo keys, 초성 keys
 _SCHEMA = """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
     CREATE TABLE entries (id INTEGER PRIMARY KEY, text TEXT, type TEXT, count INTEGER, lab TEXT, url TEXT,
@@ -68,10 +67,9 @@ def write_suggestions(folder: Path, suggester: Suggester, stats: TermStats, whoo
         rows = [(kind, key, int(new_id[i]), int(position == 0)) for key, (position, i) in zip(keys, refs, strict=True)]
         db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?, ?)", rows)
         db.executemany("INSERT INTO tops VALUES (?, ?, ?, ?)", _tops(kind, rows, weights, groups, top_threshold))
+    # Dictionary words are words too, so every curated term has a docs count.
     db.executemany("INSERT INTO term_stats VALUES (?, ?, ?)",
                    ((t, n, stats.curated.get(t, 0)) for t, n in sorted(stats.docs.items())))
-    db.executemany("INSERT INTO term_stats VALUES (?, 0, ?) ON CONFLICT DO NOTHING",
-                   ((t, n) for t, n in sorted(stats.curated.items()) if t not in stats.docs))
     db.executemany("INSERT INTO surfaces VALUES (?, ?, ?)",
                    ((f, w, n) for f, forms in sorted(stats.surfaces.items()) for w, n in sorted(forms.items())))
     meta = {"format": FORMAT, "whoosh_generation": str(whoosh_generation), "entries": str(len(entries))}
@@ -163,9 +161,12 @@ class StoredSuggester:
     @staticmethod
     def _exact(db: sqlite3.Connection, kind: int, prefix: str, text: str) -> list[tuple[int, int, float, str]]:
         """Key rows in range of the entries whose whole text is ``text`` (not in ``tops``: they get a bonus)."""
-        rows = []
-        for entry, written, weight, folded in db.execute(
-                "SELECT id, text, weight, folded FROM entries WHERE folded = ?", (text.lower(),)):
+        rows: list[tuple[int, int, float, str]] = []
+        try:
+            matches = db.execute("SELECT id, text, weight, folded FROM entries WHERE folded = ?", (text.lower(),))
+        except UnicodeEncodeError:  # a lone surrogate: no entry's text holds one
+            return rows
+        for entry, written, weight, folded in matches:
             for key, position in entry_keys(written)[kind]:
                 if key.startswith(prefix):
                     rows.append((entry, int(position == 0), weight, folded))
@@ -194,7 +195,6 @@ def _rank(candidates: list[tuple[int, int, float, str]], text: str, limit: int) 
             if len(out) == limit:
                 break
     return out
-
 
 
 def read_stats(folder: Path, whoosh_generation: int) -> TermStats:

@@ -9,6 +9,7 @@ import errno
 import logging
 import os
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +22,9 @@ from indexer import SearchIndex, rebuild, spelling, suggest, suggest_terms
 from indexer.lexicon import LEXICON_FILE, Lexicon, StoredLexicon, levenshtein, within
 from indexer.query import parse
 from indexer.sqlitefiles import FileMismatch, write_database
-from indexer.suggest import Suggester, build_suggester
+from indexer.suggest import Suggester, Suggestion, build_suggester
 from indexer.suggest_store import SUGGEST_FILE, StoredSuggester, write_suggestions
-from indexer.suggest_terms import gather
+from indexer.suggest_terms import TermStats, gather
 from indexer.update import update
 from test_index_ops_helpers import MARKER, copy_crawled, file_hashes, live_generation, mutate
 
@@ -201,6 +202,27 @@ def test_the_lexicon_file_corrects_as_the_lexicon_in_memory(crawled: dict[str, P
     for query in ("풀잎스클", "세그멘태이션", "강화학스", "segmantation", "pomerman", "dkdlvpf", "ㅔㅛ색초",
                   "vocal source separaton", "풀잎스쿨 강화학습", "unet", "xqzv"):
         assert spelling.check(parse(query), stored) == spelling.check(parse(query), memory), query
+
+
+_LETTERS = "가각강화학습풀잎스쿨이음악ㄱㅎㅅㅍㄳㅘ aAbBİ-_/.1\ud800"  # a lone surrogate too: typed, never indexed
+
+
+@given(st.lists(st.tuples(st.text(alphabet=_LETTERS, min_size=1, max_size=8),
+                          st.sampled_from(["lab", "repo", "title", "term"]), st.integers(0, 30)), max_size=25),
+       st.lists(st.text(alphabet=_LETTERS, max_size=5), min_size=1, max_size=10), st.integers(1, 20))
+def test_any_entries_and_input_are_answered_as_in_memory(entries: list[tuple[str, str, int]], typed: list[str],
+                                                        limit: int) -> None:
+    memory = Suggester([Suggestion(text, kind, count) for text, kind, count in entries if "\ud800" not in text])
+    with tempfile.TemporaryDirectory() as folder:
+        write_suggestions(Path(folder), memory, TermStats(), 7, top_threshold=2)
+        stored = StoredSuggester(Path(folder), 7)
+        for text in typed + [e.text for e in memory.entries]:
+            assert stored.suggest(text, limit) == memory.suggest(text, limit), text
+
+
+def test_an_empty_generation_has_empty_files(tmp_path: Path) -> None:
+    write_suggestions(tmp_path, Suggester([]), TermStats(), 1)
+    assert StoredSuggester(tmp_path, 1).suggest("a") == [] and len(StoredSuggester(tmp_path, 1)) == 0
 
 
 @given(st.text(alphabet="abcd", min_size=1, max_size=9),
