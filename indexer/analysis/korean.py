@@ -70,7 +70,10 @@ class _Tagger:
             import mecab_ko
 
             tagger = cls._local.tagger = mecab_ko.Tagger()
-        return tagger.parse(text)
+        try:
+            return tagger.parse(text)
+        except (TypeError, UnicodeEncodeError):  # lone surrogates cannot be passed to mecab as UTF-8
+            return tagger.parse(text.encode("utf-8", "replace").decode("utf-8"))  # one "?" each: offsets hold
 
 
 def morphemes(text: str, *, index: bool = True, userdict: UserDictionary | None = None) -> Iterator[Morph]:
