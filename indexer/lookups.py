@@ -17,10 +17,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-
 from indexer.lexicon import term_frequencies, write_lexicon
 from indexer.sqlitefiles import FileMismatch
+from indexer.store import open_generation
 from indexer.suggest import Suggester
 from indexer.suggest_store import read_stats, write_suggestions
 from indexer.suggest_terms import SuggestionData, TermStats, gather, with_terms
@@ -38,7 +37,7 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
     processes.
     """
     started = time.monotonic()
-    ix = whoosh_index.open_dir(str(generation))
+    ix = open_generation(generation)
     commit = ix.latest_generation()
     with ix.reader() as reader:
         write_lexicon(generation, term_frequencies(reader), commit)
@@ -68,7 +67,7 @@ def _base_stats(base: Path, touched: set[str], documents: int) -> TermStats | No
     (most documents touched) or the base has no usable file (written by an older version)."""
     if 2 * len(touched) >= documents:
         return None
-    base_ix = whoosh_index.open_dir(str(base))
+    base_ix = open_generation(base)
     try:
         stats = read_stats(base, base_ix.latest_generation())
     except FileMismatch as exc:

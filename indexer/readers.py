@@ -8,6 +8,7 @@ generation's lease, so a retired generation's files are never read after its lea
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 
@@ -15,6 +16,11 @@ class ThreadSearchers:
     def __init__(self, weighting: Any) -> None:
         self.weighting = weighting
         self._local = threading.local()
+        # Searchers hold open files (indexes are read through file handles, indexer/store.py): closed
+        # when their thread moves to a newer generation, and all of them when this object goes away.
+        self._open: set[Any] = set()
+        self._lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._open, self._lock)
 
     def get(self, generation: Any, index: Any) -> Any:
         """This thread's searcher on ``index`` (the index of ``generation``), opened on first use."""
@@ -22,7 +28,26 @@ class ThreadSearchers:
         if held is not None and held[0] is generation:
             return held[1]
         if held is not None:
-            held[1].close()
+            self._close(held[1])
         searcher = index.searcher(weighting=self.weighting)
+        with self._lock:
+            self._open.add(searcher)
         self._local.held = (generation, searcher)
         return searcher
+
+    def _close(self, searcher: Any) -> None:
+        with self._lock:
+            self._open.discard(searcher)
+        searcher.close()
+
+    def close(self) -> None:
+        """Close every thread's searcher (when the index is no longer used)."""
+        _close_all(self._open, self._lock)
+
+
+def _close_all(searchers: set[Any], lock: threading.Lock) -> None:
+    with lock:
+        held = list(searchers)
+        searchers.clear()
+    for searcher in held:
+        searcher.close()

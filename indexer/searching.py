@@ -35,7 +35,7 @@ from indexer.readers import ThreadSearchers
 from indexer.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.scoring import PriorBM25F
 from indexer.snippets import make_snippet
-from indexer.store import POINTER, Lease, check_versions, current_generation, read_meta
+from indexer.store import POINTER, Lease, check_versions, current_generation, open_generation, read_meta
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class _Generation:
         self.path = path
         self.meta = read_meta(path)
         check_versions(path, self.meta)
-        self.index = whoosh_index.open_dir(str(path))
+        self.index = open_generation(path)
         self.lease = Lease(path)
         self._readers = 0
         self._retired = False
@@ -202,14 +202,16 @@ class SearchIndex:
         return True
 
     def _warm(self, generation: _Generation) -> None:
-        """Build the spelling lexicon and the suggestion index of a new generation in the background,
-        so the first searches after a switch do not pay for them (seconds on a large corpus)."""
+        """Open the spelling lexicon and the suggestion index and load the scorer's arrays of a new
+        generation in the background, so the first searches after a switch do not pay for them."""
         started = time.monotonic()
         try:
             generation.enter()
             try:
                 _spelling.lexicon_for(generation.index)
                 _suggest.suggester_for(generation.index)
+                with generation.index.searcher() as searcher:
+                    generation.tables(searcher)  # the scorer's per-document arrays
             finally:
                 generation.leave()
         except _OPEN_ERRORS as exc:

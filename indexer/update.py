@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-
 from corpus import Corpus, ReadReport
 from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
 from indexer.convert import to_fields
@@ -35,6 +33,7 @@ from indexer.store import (
     current_generation,
     link_generation,
     new_generation_dir,
+    open_generation,
     publish,
     read_meta,
     write_meta,
@@ -115,7 +114,7 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
             live = current_generation(index_path)
             live_meta = read_meta(live)
             check_versions(live, live_meta)
-            ix = whoosh_index.open_dir(str(live))
+            ix = open_generation(live)
         except (IndexNotFound, SchemaMismatch) as exc:
             reason = "no usable index" if isinstance(exc, IndexNotFound) else "rebuild needed"
             logger.warning("%s; running a full rebuild instead", exc)
@@ -158,7 +157,7 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
 
 def _apply(generation: Path, new: list[dict[str, Any]], changed: list[dict[str, Any]], removed: set[str],
            progress: Callable[[int], None] | None) -> int:
-    ix = whoosh_index.open_dir(str(generation))
+    ix = open_generation(generation)
     with ix.reader() as reader:
         segments = len(list(reader.leaf_readers()))
     writer = ix.writer(codec=index_codec())
@@ -178,7 +177,7 @@ def _apply(generation: Path, new: list[dict[str, Any]], changed: list[dict[str, 
         raise
     # Merging rewrites segments: cheap for small ones, so only once they pile up.
     writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
-    return int(whoosh_index.open_dir(str(generation)).doc_count())
+    return int(open_generation(generation).doc_count())
 
 
 def _as_update(report: BuildReport, reason: str) -> UpdateReport:

@@ -4,12 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from corpus import Corpus, ReadReport
 from indexer.errors import IndexerError, SchemaMismatch
-from indexer.store import check_versions, current_generation, read_meta
+from indexer.store import check_versions, current_generation, open_generation, read_meta
 from indexer.update import corpus_changes, indexed_signatures
 
 
@@ -46,7 +45,7 @@ def verify(corpus_path: Path, index_path: Path) -> VerifyReport:
         report.generation = live.name
         meta = read_meta(live)
         check_versions(live, meta)
-        ix = whoosh_index.open_dir(str(live))
+        ix = open_generation(live)
         with ix.searcher() as searcher:  # opens every segment and reads one posting list
             searcher.search(wq.Every(), limit=1)
         report.index_documents = ix.doc_count()
