@@ -25,6 +25,14 @@ def _lat(summary: dict[str, Any] | None) -> str:
     return f"{summary['p50']:.1f} / {summary['p95']:.1f} / {summary['p99']:.1f}" if summary else "n/a"
 
 
+def _suggest(summary: dict[str, Any] | None) -> str:
+    if not summary:
+        return "n/a"
+    paced = summary.get("paced")
+    shown = f"{summary['p50']:.1f} / {summary['p95']:.1f}"
+    return shown + (f"; {paced['p50']:.1f} / {paced['p95']:.1f} at {paced['offered_qps']:.0f}" if paced else "")
+
+
 def _paced(summary: dict[str, Any] | None) -> str:
     if not summary:
         return "n/a"
@@ -38,7 +46,7 @@ def markdown(results: dict[str, Any]) -> str:
               "| docs | text MB | rebuild s | docs/s | indexer peak MB | update 1% s | update / rebuild | index MB "
               "| index / text | in-proc p50/p95/p99 ms | HTTP p50/p95/p99 ms (saturated) | HTTP q/s | errors "
               "| HTTP p50/p95/p99 ms at paced q/s | HTTP cached p50/p95/p99 ms | cached q/s "
-              "| suggest p50/p95 ms | web peak MB: PSS (RSS sum) |",
+              "| suggest p50/p95 ms (saturated; paced) | web peak MB: PSS (RSS sum) |",
               "|" + "---:|" * 18]
     for size, row in results["sizes"].items():
         m, c = row["modusearch"], row["corpus"]
@@ -51,7 +59,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"{ip['p50']:.1f} / {ip['p95']:.1f} / {ip['p99']:.1f}",
             f"{hp['p50']:.1f} / {hp['p95']:.1f} / {hp['p99']:.1f}", _f(hp.get("qps"), 0), str(hp.get("errors", 0)),
             _paced(m.get("http_paced")), _lat(m.get("http_cached")), _f((m.get("http_cached") or {}).get("qps"), 0),
-            f"{sg['p50']:.1f} / {sg['p95']:.1f}" if sg else "n/a",
+            _suggest(sg),
             f"{_f(m.get('web_peak_pss_mb'), 0)} ({_f(m['web_peak_mb'], 0)})"]) + " |")
     if any("peers" in row for row in results["sizes"].values()):
         lines += ["", "## Peers on the same tokens (in-process, top 10 ids; modusearch adds snippets and facets)", "",
@@ -104,8 +112,10 @@ def target_lines(results: dict[str, Any]) -> list[str]:
         *_latency_checks("saturated", m["http"]),
         *(_latency_checks(f"at {m['http_paced']['offered_qps']:.0f} q/s", m["http_paced"]) if m.get("http_paced") else []),
         ("HTTP ≥ 100 q/s (saturated)", m["http"]["qps"], m["http"]["qps"] >= TARGETS["http_qps"]),
-        ("suggest p95 ≤ 10 ms", m["suggest"]["p95"] if m.get("suggest") else None,
+        ("suggest p95 ≤ 10 ms (saturated)", m["suggest"]["p95"] if m.get("suggest") else None,
          bool(m.get("suggest")) and m["suggest"]["p95"] <= TARGETS["suggest_p95"]),
+        *([(f"suggest p95 ≤ 10 ms (at {m['suggest']['paced']['offered_qps']:.0f} q/s)", m["suggest"]["paced"]["p95"],
+            m["suggest"]["paced"]["p95"] <= TARGETS["suggest_p95"])] if (m.get("suggest") or {}).get("paced") else []),
         ("web server ≤ 500 MB (PSS of master + workers)", m.get("web_peak_pss_mb"),
          (m.get("web_peak_pss_mb") or m["web_peak_mb"]) <= TARGETS["web_mb"]),
         ("index ≤ 2× corpus text", m["index_mb"] / c["text_mb"], m["index_mb"] / c["text_mb"] <= TARGETS["index_ratio"]),

@@ -214,6 +214,12 @@ def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
                 suggest = latency_summary(s_lat, s_sec)
                 suggest["errors"] = s_err
                 suggest["first_calls_s"] = suggest_first_s
+                # and at the paced round's rate: the latency while typing, not under saturation
+                p_lat, p_err, p_sec = run_load(base, [suggest_path(p) for p in PREFIXES], clients=opts.clients,
+                                               seconds=max(5.0, opts.http_seconds / 4), rate=opts.rate)
+                suggest_paced = latency_summary(p_lat, p_sec)
+                suggest_paced["errors"], suggest_paced["offered_qps"] = p_err, opts.rate
+                suggest["paced"] = suggest_paced
         return {"http": http, "suggest": suggest, "web_peak_mb": mb(rss.peak), "web_peak_pss_mb": mb(rss.peak_pss),
                 "web_rss_end_mb": mb(rss.last)}
     finally:
