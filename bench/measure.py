@@ -5,6 +5,7 @@ import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,24 +35,17 @@ def dir_bytes(path: Path) -> int:
 
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes."""
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for proc in procs:
-        try:
-            total += proc.memory_info().rss
-        except psutil.NoSuchProcess:
-            continue
-    return total
+    return _tree_sum(pid, lambda proc: proc.memory_info().rss)
 
 
 def tree_pss(pid: int) -> int:
     """Proportional set size of a process tree, in bytes: memory shared between the processes (the
     mapped index files and mecab's dictionary, the code) counted once in total, not once per process
     as a sum of RSS does."""
+    return _tree_sum(pid, lambda proc: proc.memory_full_info().pss)
+
+
+def _tree_sum(pid: int, measure: Callable[[psutil.Process], int]) -> int:
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
@@ -60,7 +54,7 @@ def tree_pss(pid: int) -> int:
     total = 0
     for proc in procs:
         try:
-            total += proc.memory_full_info().pss
+            total += measure(proc)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return total
