@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from indexer.keyboard import decompose
-from indexer.sqlitefiles import ThreadConnections, write_database
+from indexer.sqlitefiles import ThreadConnections, finish_database
 
 LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
 LEXICON_FILE = "spelling.sqlite"
@@ -159,11 +159,7 @@ def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int) -> P
         db.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?)",
                        [(script, length, row, term, -negative) for row, (negative, term, _) in enumerate(rows)])
     meta = {"format": FORMAT, "whoosh_generation": str(whoosh_generation), "terms": str(len(df))}
-    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-    path = folder / LEXICON_FILE
-    write_database(db, path)
-    db.close()
-    return path
+    return finish_database(db, folder / LEXICON_FILE, meta)
 
 
 def _codes(alphabet: str, keys: list[str]) -> np.ndarray:

@@ -68,9 +68,11 @@ class PostingCache:
         """The postings of ``text`` in ``fieldname``; None when the term is not in the index."""
         key = (fieldname, text, positions)
         with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
+            # a list read with positions serves a request without them too (phrase fields' typed words)
+            for held in ((key, (fieldname, text, True)) if not positions else (key,)):
+                if held in self._entries:
+                    self._entries.move_to_end(held)
+                    return self._entries[held]
         found = read_postings(searcher.reader(), fieldname, text, self.live, positions)
         with self._lock:
             if key not in self._entries:

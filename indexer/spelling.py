@@ -13,23 +13,20 @@ A word the index does not know and that has a candidate is replaced and the corr
 """
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import weakref
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from indexer.analysis import morphemes, text_analyzer
 from indexer.keyboard import hangul_to_latin, latin_to_hangul
 from indexer.lexicon import LEXICON_FIELDS, Lexicon, StoredLexicon, levenshtein
 from indexer.query import ParsedQuery
-from indexer.sqlitefiles import FileMismatch
+from indexer.sqlitefiles import open_stored
 
 __all__ = ["LEXICON_FIELDS", "Check", "Lexicon", "StoredLexicon", "check", "levenshtein", "lexicon_for"]
 
-logger = logging.getLogger(__name__)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 _JAMO_ONLY = re.compile(r"^[\u3131-\u318e\uac00-\ud7a3]+$")
@@ -60,13 +57,9 @@ def lexicon_for(index: Any) -> Lexicon | StoredLexicon:
 
 
 def _open_lexicon(index: Any) -> Lexicon | StoredLexicon:
-    folder = getattr(index.storage, "folder", None)
-    if folder is not None:
-        try:
-            return StoredLexicon(Path(folder), index.latest_generation())
-        except FileMismatch as exc:
-            logger.warning("%s: %s; building the spelling lexicon in memory (python -m indexer rebuild writes it)",
-                           Path(folder).name, exc)
+    stored = open_stored(index, StoredLexicon, "spelling lexicon")
+    if stored is not None:
+        return stored
     with index.reader() as reader:
         return Lexicon.from_reader(reader)
 

@@ -11,10 +11,16 @@ and works on a read-only file system. Memory per connection is SQLite's small pa
 """
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Pages of SQLite's cache per connection (negative: KiB), bounding what a reader keeps in memory.
 CACHE_KIB = 2048
@@ -40,6 +46,14 @@ def write_database(memory: sqlite3.Connection, path: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def finish_database(memory: sqlite3.Connection, path: Path, meta: dict[str, str]) -> Path:
+    """Record ``meta`` in the in-memory database's ``meta`` table, write it to ``path`` and close it."""
+    memory.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    write_database(memory, path)
+    memory.close()
+    return path
 
 
 def read_meta(connection: sqlite3.Connection) -> dict[str, str]:
@@ -76,3 +90,18 @@ class ThreadConnections:
             raise FileMismatch(f"{self.path.name} was written for Whoosh commit {meta.get('whoosh_generation')}, "
                                f"the index is at {whoosh_generation}")
         return meta
+
+
+def open_stored(whoosh_index: Any, opener: Callable[[Path, int], T], what: str) -> T | None:
+    """``opener(folder, whoosh_generation)`` for the index's generation folder; None (after a warning)
+    when its file is missing or belongs to another commit, so the caller builds ``what`` in memory."""
+    folder = getattr(whoosh_index.storage, "folder", None)
+    if folder is None:
+        return None
+    try:
+        return opener(Path(folder), whoosh_index.latest_generation())
+    except FileMismatch as exc:
+        logger.warning("%s: %s; building the %s in memory (python -m indexer rebuild writes it)",
+                       Path(folder).name, exc, what)
+        return None
+

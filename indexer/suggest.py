@@ -23,7 +23,6 @@ search over sorted keys.
 from __future__ import annotations
 
 import bisect
-import logging
 import math
 import re
 import threading
@@ -32,10 +31,9 @@ import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indexer.sqlitefiles import FileMismatch
+from indexer.sqlitefiles import open_stored
 
 if TYPE_CHECKING:
     from indexer.suggest_store import StoredSuggester
@@ -43,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["Suggester", "Suggestion", "build_suggester", "choseong", "entry_keys", "is_choseong_query", "jamo",
            "plain_key", "suggester_for"]
 
-logger = logging.getLogger(__name__)
 
 _S_BASE, _S_LAST = 0xAC00, 0xD7A3
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -273,12 +270,8 @@ def suggester_for(whoosh_index: Any) -> Suggester | StoredSuggester:
 def _open_suggester(whoosh_index: Any) -> Suggester | StoredSuggester:
     from indexer.suggest_store import StoredSuggester  # the file format builds on this module
 
-    folder = getattr(whoosh_index.storage, "folder", None)
-    if folder is not None:
-        try:
-            return StoredSuggester(Path(folder), whoosh_index.latest_generation())
-        except FileMismatch as exc:
-            logger.warning("%s: %s; building the suggestion index in memory (python -m indexer rebuild writes it)",
-                           Path(folder).name, exc)
+    stored = open_stored(whoosh_index, StoredSuggester, "suggestion index")
+    if stored is not None:
+        return stored
     with whoosh_index.searcher() as searcher:
         return build_suggester(searcher.all_stored_fields())

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.sqlitefiles import ThreadConnections, write_database
+from indexer.sqlitefiles import ThreadConnections, finish_database
 from indexer.suggest import MAX_LIMIT, Suggester, Suggestion, entry_keys, is_choseong_query, plain_key
 from indexer.suggest_terms import TermStats
 
@@ -73,11 +73,7 @@ def write_suggestions(folder: Path, suggester: Suggester, stats: TermStats, whoo
     db.executemany("INSERT INTO surfaces VALUES (?, ?, ?)",
                    ((f, w, n) for f, forms in sorted(stats.surfaces.items()) for w, n in sorted(forms.items())))
     meta = {"format": FORMAT, "whoosh_generation": str(whoosh_generation), "entries": str(len(entries))}
-    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-    path = folder / SUGGEST_FILE
-    write_database(db, path)
-    db.close()
-    return path
+    return finish_database(db, folder / SUGGEST_FILE, meta)
 
 
 def _group_ids(folded: list[str]) -> list[int]:

@@ -2,6 +2,8 @@
 (indexer/scorer.py) is checked against. This was the production path until the scorer replaced it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +35,16 @@ def _best_at_current(self: Any) -> float:
     return a.score() if a.id() < b.id() else b.score()
 
 
-wrappers.CoordMatcher._replacement = _keep_term_count
-binary.DisjunctionMaxMatcher.score = _best_at_current
+@contextmanager
+def _quirks_fixed() -> Iterator[None]:
+    """Whoosh with the two fixes, only while the reference search runs (other tests see Whoosh as is)."""
+    saved = wrappers.CoordMatcher._replacement, binary.DisjunctionMaxMatcher.score
+    wrappers.CoordMatcher._replacement = _keep_term_count
+    binary.DisjunctionMaxMatcher.score = _best_at_current
+    try:
+        yield
+    finally:
+        wrappers.CoordMatcher._replacement, binary.DisjunctionMaxMatcher.score = saved
 
 
 @dataclass
@@ -54,8 +64,8 @@ def whoosh_search(index: SearchIndex, raw_query: str, filters: dict[str, list[st
     for name in ("kind", "lab", "lang"):
         facets.add_field(name, maptype=sorting.Count)
     sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
-    with index._held() as generation, generation.index.searcher(weighting=index.weighting) as searcher:
-        # terms=True keeps Whoosh from replacing exhausted sub-matchers, which would change the coordination bonus
+    with index._held() as generation, generation.index.searcher(weighting=index.weighting) as searcher, \
+            _quirks_fixed():
         results: Any = searcher.search(plan.query, limit=limit, sortedby=sortedby, groupedby=facets, terms=True)
         ids = [hit["id"] for hit in results][:limit]
         scores = [float(hit.score or 0.0) for hit in results][:limit]
