@@ -1,4 +1,4 @@
-"""How our indexes are laid out on disk: Whoosh's W3 codec with two faster, smaller pieces.
+"""How our indexes are laid out on disk: Whoosh's W3 codec with three faster, smaller pieces.
 
 * :class:`CompactPositions` stores a posting's word positions as a packed array of deltas instead of
   a pickled list (13 → 7 bytes for a word seen once, before the block's zlib), and decodes them
@@ -6,8 +6,11 @@
 * :class:`IndexCodec` reads a segment's field lengths into memory once per field. Whoosh looks up
   the document's field length for every posting it writes (for the block statistics) and for every
   document it scores, one seek and read each time; that was a third of a rebuild's commit.
+* Posting blocks of up to :data:`BLOCK_POSTINGS` postings packed as arrays (:mod:`indexer.blocks`)
+  instead of pickled tuples: a cold search at 100,000 documents spent most of its time unpickling
+  Whoosh's blocks of 128. Whoosh's own matchers read them through :class:`ArrayLeafMatcher`.
 
-Both are pickled into the index (the schema and each segment name their classes), so they must
+Both classes are pickled into the index (the schema and each segment name their classes), so they must
 keep this import path; the byte layout is covered by ``SCHEMA_VERSION``.
 """
 from __future__ import annotations
@@ -16,14 +19,22 @@ import sys
 from array import array
 from itertools import accumulate
 from operator import sub
+from pickle import dumps
 from typing import Any
 
 from whoosh.codec import whoosh3
 from whoosh.formats import Positions
+from whoosh.matching import ListMatcher
 from whoosh.system import _INT_SIZE, pack_uint
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-__all__ = ["CompactPositions", "IndexCodec"]
+from indexer import blocks
+
+__all__ = ["ArrayLeafMatcher", "CompactPositions", "IndexCodec"]
+
+#: Postings per block. Whoosh's 128 suits its skipping matchers; the scorer reads whole lists, and
+#: bigger blocks compress better and cost fewer block headers.
+BLOCK_POSTINGS = 1024
 
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -73,8 +84,81 @@ class _LengthsInMemory(whoosh3.W3PerDocReader):
         return byte_to_length(lbyte) if lbyte else None  # None for 0, exactly as Whoosh's reader
 
 
+class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
+    """Writes each block's postings with :func:`indexer.blocks.encode`; block headers stay Whoosh's."""
+
+    def _write_block(self, last: bool = False) -> None:
+        if not self._blockcount:
+            self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = blocks.encode(self._ids, self._weights, self._values, self._format.fixed_value_size(),
+                             self._compression or 0)
+        ids = self._ids
+        info = dumps((len(ids), ids[-1], self._maxweight, self._compression,
+                              length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+        size = len(info) + len(data)
+        self._postfile.write_int(-size if last else size)  # negative: the last block of the list
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
+    """Whoosh's block matcher over packed blocks; :meth:`block` gives the current block's arrays."""
+
+    _block: blocks.Block | None = None
+
+    def _goto(self, position: int) -> None:
+        self._block = None
+        super()._goto(position)
+
+    def block(self) -> blocks.Block:
+        if self._block is None:
+            raw = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+            self._block = blocks.decode(raw, self._fixedsize)
+            self._data = self._block  # Whoosh checks this to know the block is loaded
+        return self._block
+
+    def _read_data(self) -> None:
+        self.block()
+
+    def _read_ids(self) -> None:
+        self._ids = self.block().ids.tolist()
+
+    def _read_weights(self) -> None:
+        self._weights = self.block().weights.tolist()
+
+    def _read_values(self) -> None:
+        block = self.block()
+        self._values = block.values() if block.lengths is not None else (None,) * self._blocklength
+
+
 class IndexCodec(whoosh3.W3Codec):
-    """Whoosh's W3 codec with in-memory field lengths (same files, same bytes)."""
+    """Whoosh's W3 codec with in-memory field lengths and packed posting blocks.
+
+    ``_packed`` is set on the instances that write packed blocks; every segment pickles the codec that
+    wrote it, so a segment written without it is read with Whoosh's own matcher.
+    """
+
+    def __init__(self, blocklimit: int = BLOCK_POSTINGS, compression: int = 3, inlinelimit: int = 1) -> None:
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+        self._packed = True
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+        if byteids or not getattr(self, "_packed", False):  # term vectors keep Whoosh's blocks
+            return super().postings_writer(dbfile, byteids=byteids)
+        return ArrayPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
+                                   inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
+        if not getattr(self, "_packed", False):
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return ListMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
+        offset, length = terminfo.extent()
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
     def per_document_reader(self, storage: Any, segment: Any) -> Any:
         return _LengthsInMemory(storage, segment)

@@ -15,6 +15,9 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
+from whoosh.reading import TermNotFound
+
+from indexer.codec import ArrayLeafMatcher
 
 #: Bytes of decoded postings kept per process and generation.
 CACHE_BYTES = 64 * 1024 * 1024
@@ -94,16 +97,20 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
         return None
     id_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
-    value_parts: list[tuple[bytes, ...]] = []
+    length_parts: list[np.ndarray] = []
+    blob_parts: list[bytes] = []
     leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
     for leaf, offset in leaves:
-        if (fieldname, term) not in leaf:
+        try:
+            matcher = leaf.postings(fieldname, term)
+        except TermNotFound:  # one lookup in the segment's term table instead of a check and a lookup
             continue
-        for ids, weights, values in _blocks(leaf.postings(fieldname, term)):
+        for ids, weights, lengths, blob in _blocks(matcher, positions):
             id_parts.append(ids + offset)
             weight_parts.append(weights)
             if positions:
-                value_parts.append(values)
+                length_parts.append(lengths)
+                blob_parts.append(blob)
     if not id_parts:
         return None
     ids = np.concatenate(id_parts).astype(np.int32)
@@ -111,8 +118,14 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     keep = live[ids]
     kept_values: Positions | None = None
     if positions:
-        flat = [v for part in value_parts for v in part]
-        kept_values = Positions.of([v for v, k in zip(flat, keep, strict=True) if k] if not keep.all() else flat)
+        lengths = np.concatenate(length_parts)
+        blob = b"".join(blob_parts)
+        if not keep.all():  # drop the deleted documents' bytes with a byte mask
+            blob = np.frombuffer(blob, dtype=np.uint8)[np.repeat(keep, lengths)].tobytes()
+            lengths = lengths[keep]
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        kept_values = Positions(blob, offsets)
     if not keep.all():
         ids, weights = ids[keep], weights[keep]
     if not len(ids):
@@ -120,26 +133,35 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     return Postings(ids, weights, kept_values)
 
 
-def _blocks(matcher: Any) -> Any:
-    """(ids, weights, values) per block of a leaf matcher; deletions are handled by the caller."""
+_NO_LENGTHS = np.zeros(0, dtype=np.int64)
+
+
+def _blocks(matcher: Any, values: bool) -> Any:
+    """(ids, weights, value lengths, values end to end) per block of a leaf matcher; deletions are
+    handled by the caller."""
     while isinstance(matcher, FilterMatcher):  # a segment with deletions wraps its postings
         matcher = matcher.child
+    if isinstance(matcher, ArrayLeafMatcher):  # our packed blocks: arrays as they are
+        while not matcher._atend:
+            block = matcher.block()
+            lengths = block.lengths if block.lengths is not None else np.zeros(len(block.ids), dtype=np.int64)
+            yield block.ids, block.weights, lengths, block.blob
+            matcher._next_block()
+        return
     if not isinstance(matcher, W3LeafMatcher):  # inlined short lists and other codecs: one posting at a time
-        ids, weights, values = [], [], []
+        ids, weights, found = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
-            values.append(matcher.value() if matcher.supports("positions") else b"")
+            found.append(matcher.value() if values and matcher.supports("positions") else b"")
             matcher.next()
-        yield np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32), tuple(values)
+        yield _arrays(ids, weights, found)
         return
-    while not matcher._atend:
+    while not matcher._atend:  # Whoosh's pickled blocks (indexes written before schema 4)
         if matcher._data is None:
             matcher._read_data()
         raw_ids, raw_weights, raw_values = matcher._data
-        ids = np.array(raw_ids, dtype=np.int64)
-        if not matcher._byteids:
-            ids = np.cumsum(ids)
+        ids = np.cumsum(np.array(raw_ids, dtype=np.int64))
         count = len(ids)
         if raw_weights is None:
             weights = np.ones(count, dtype=np.float32)
@@ -147,6 +169,12 @@ def _blocks(matcher: Any) -> Any:
             weights = np.full(count, raw_weights, dtype=np.float32)
         else:
             weights = np.array(raw_weights, dtype=np.float32)
-        values = tuple(raw_values) if isinstance(raw_values, (list, tuple)) else (b"",) * count
-        yield ids, weights, values
+        found = list(raw_values) if values and isinstance(raw_values, (list, tuple)) else []
+        yield _arrays(ids, weights, found or [b""] * count if values else [])
         matcher._next_block()
+
+
+def _arrays(ids: Any, weights: Any, values: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bytes]:
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) if values else _NO_LENGTHS
+    return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32),
+            lengths if len(lengths) else np.zeros(len(ids), dtype=np.int64), b"".join(values))

@@ -8,7 +8,8 @@ from indexer.codec import CompactPositions, IndexCodec
 
 #: Bumped whenever the fields change; the index records it and the app refuses a mismatch.
 #: 3: positions only on the phrase fields, stored as packed arrays; segments written by IndexCodec.
-SCHEMA_VERSION = 3
+#: 4: posting blocks of 1,024 packed as arrays (indexer/blocks.py).
+SCHEMA_VERSION = 4
 
 #: Searched fields and their weight for the words the user typed (BM25F).
 FIELD_WEIGHTS: dict[str, float] = {

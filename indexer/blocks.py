@@ -1,0 +1,144 @@
+"""One block of a posting list as packed arrays, instead of Whoosh's pickled tuples of Python numbers.
+
+Whoosh's W3 codec writes a block as ``zlib(pickle((id gaps, weights, values)))``: every id and weight
+becomes a Python object when read, so decoding a long list costs about 50 µs per 128 postings (most of a
+cold search at 100,000 documents). Here a block is ``zlib(header + arrays)``; reading it is one
+decompress and a few ``numpy.frombuffer`` calls.
+
+Layout (little-endian), before compression::
+
+    header   "<4sII": codes (ids, weights, values, value lengths), count, first id
+    ids      count - 1 gaps, uint16 if every gap fits, else uint32           (code "H" / "I")
+    weights  none when all are 1.0 ("N"); uint8 / uint16 when all are whole ("B" / "H"); else float32 ("f")
+    values   none ("N"); Whoosh's 4-byte frequency, recomputed from the weights ("W"); fixed-size, end
+             to end ("F"); or variable-size: a length array ("B" / "H" / "I") then the bytes ("V")
+"""
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_HEADER = struct.Struct("<4sII")
+_DTYPES = {"B": np.dtype("<u1"), "H": np.dtype("<u2"), "I": np.dtype("<u4"), "f": np.dtype("<f4")}
+#: Whoosh's Frequency format writes each posting's count as a big-endian uint32 value.
+_FREQUENCY_VALUE = np.dtype(">u4")
+
+
+class BlockError(ValueError):
+    """A block's bytes do not decode (a damaged or foreign segment)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    ids: np.ndarray  # int64 document numbers in the segment, ascending
+    weights: np.ndarray  # float32
+    lengths: np.ndarray | None  # bytes per posting's value, when values are stored
+    blob: bytes  # the values end to end
+
+    def values(self) -> list[bytes]:
+        """Each posting's value as Whoosh's matchers hand it out."""
+        if self.lengths is None:
+            return []
+        ends = np.cumsum(self.lengths).tolist()
+        starts = [0, *ends[:-1]]
+        blob = self.blob
+        return [blob[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _smallest(values: np.ndarray, codes: str) -> str:
+    top = int(values.max()) if len(values) else 0
+    for code in codes:
+        if top <= np.iinfo(_DTYPES[code]).max:
+            return code
+    raise ValueError(f"{top} does not fit {codes}")
+
+
+def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes], fixedsize: int | None,
+           level: int = 3) -> bytes:
+    """The compressed bytes of one block. ``values`` is empty when the format stores none."""
+    count = len(ids)
+    id_array = np.asarray(ids, dtype=np.int64)
+    gaps = np.diff(id_array)
+    if len(gaps) and gaps.min() <= 0:
+        raise ValueError("document numbers must ascend")
+    id_code = _smallest(gaps, "HI")
+    parts = [gaps.astype(_DTYPES[id_code]).tobytes()]
+
+    weight_array = np.asarray(weights, dtype=np.float32)
+    if not len(weight_array) or bool((weight_array == 1.0).all()):
+        weight_code = "N"
+    elif bool((weight_array == np.round(weight_array)).all()) and weight_array.min() >= 0 \
+            and weight_array.max() <= 65535:
+        weight_code = _smallest(weight_array.astype(np.int64), "BH")
+        parts.append(weight_array.astype(_DTYPES[weight_code]).tobytes())
+    else:
+        weight_code = "f"
+        parts.append(weight_array.astype(_DTYPES["f"]).tobytes())
+
+    value_code, length_code = "N", "N"
+    if values:
+        if len(values) != count:
+            raise ValueError("one value per posting, or none")
+        blob = b"".join(values)
+        if fixedsize == 4 and weight_code != "f" and blob == weight_array.astype(_FREQUENCY_VALUE).tobytes():
+            value_code = "W"
+        elif fixedsize is not None and fixedsize > 0:
+            if len(blob) != fixedsize * count:
+                raise ValueError("fixed-size values of the wrong size")
+            value_code = "F"
+            parts.append(blob)
+        else:
+            value_code = "V"
+            lengths = np.fromiter(map(len, values), dtype=np.int64, count=count)
+            length_code = _smallest(lengths, "BHI")
+            parts.append(lengths.astype(_DTYPES[length_code]).tobytes())
+            parts.append(blob)
+    codes = (id_code + weight_code + value_code + length_code).encode("ascii")
+    first = int(id_array[0]) if count else 0
+    return zlib.compress(_HEADER.pack(codes, count, first) + b"".join(parts), level)
+
+
+def decode(raw: bytes, fixedsize: int | None) -> Block:
+    try:
+        data = zlib.decompress(raw)
+        codes_raw, count, first = _HEADER.unpack_from(data)
+        id_code, weight_code, value_code, length_code = codes_raw.decode("ascii")
+    except (zlib.error, struct.error, UnicodeDecodeError) as exc:
+        raise BlockError(f"not a packed posting block: {exc}") from exc
+    offset = _HEADER.size
+    try:
+        ids = np.empty(count, dtype=np.int64)
+        if count:
+            ids[0] = first
+            gaps = np.frombuffer(data, _DTYPES[id_code], count - 1, offset)
+            offset += gaps.nbytes
+            np.cumsum(gaps, out=ids[1:])
+            ids[1:] += first
+        if weight_code == "N":
+            weights = np.ones(count, dtype=np.float32)
+        else:
+            stored = np.frombuffer(data, _DTYPES[weight_code], count, offset)
+            offset += stored.nbytes
+            weights = stored.astype(np.float32)
+        lengths: np.ndarray | None = None
+        blob = b""
+        if value_code == "W":
+            lengths = np.full(count, 4, dtype=np.int64)
+            blob = weights.astype(_FREQUENCY_VALUE).tobytes()
+        elif value_code == "F":
+            size = fixedsize or 0
+            lengths = np.full(count, size, dtype=np.int64)
+            blob = data[offset: offset + size * count]
+        elif value_code == "V":
+            lengths = np.frombuffer(data, _DTYPES[length_code], count, offset).astype(np.int64)
+            offset += count * _DTYPES[length_code].itemsize
+            blob = data[offset: offset + int(lengths.sum())]
+        elif value_code != "N":
+            raise KeyError(value_code)
+    except (KeyError, ValueError) as exc:
+        raise BlockError(f"damaged posting block ({exc})") from exc
+    return Block(ids, weights, lengths, blob)
