@@ -264,7 +264,10 @@ def run(opts: Options) -> dict[str, Any]:
     previous: dict[str, Any] = json.loads(saved.read_text("utf-8")) if saved.exists() else {}
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
                                "options": {k: str(v) for k, v in vars(opts).items() if k != "results"},
-                               "sizes": {}}
+                               # sizes not run this time keep their earlier rows (marked with when they ran)
+                               "sizes": {size: {**row, "from_run": row.get("from_run", previous.get("started"))}
+                                         for size, row in previous.get("sizes", {}).items()
+                                         if int(size) not in opts.sizes}}
     if opts.relevance:
         from bench.relevance_run import relevance_all
 
@@ -297,5 +300,6 @@ def _save(results: dict[str, Any], opts: Options) -> None:
     from bench.report import write_report
 
     opts.out.mkdir(parents=True, exist_ok=True)
+    results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda item: int(item[0])))
     (opts.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
     write_report(results, opts.out)
