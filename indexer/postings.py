@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,11 +29,14 @@ class Postings:
     ids: np.ndarray  # int32 global document numbers, ascending, deleted documents left out
     weights: np.ndarray  # float32 term frequency per document
     positions: Positions | None = None  # Whoosh-encoded positions per document, when asked for
+    #: values computed from these postings once per generation (the scorer's BM25F per document)
+    memo: dict[Any, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def nbytes(self) -> int:
         extra = len(self.positions.blob) + self.positions.offsets.nbytes if self.positions is not None else 0
-        return self.ids.nbytes + self.weights.nbytes + extra
+        # the scorer's BM25F array (8 bytes per document) counted from the start
+        return self.ids.nbytes * 3 + self.weights.nbytes + extra
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,16 @@ class Scorer:
         return self.postings.get(self.searcher, fieldname, text, positions)
 
     def _bm25(self, fieldname: str, text: str, found: Postings) -> np.ndarray:
-        """Whoosh's BM25F of one term in one field for the documents in ``found``."""
+        """Whoosh's BM25F of one term in one field for the documents in ``found`` (computed once per
+        generation: the postings, lengths and idf do not change). Callers must not modify it."""
+        key = ("bm25", self.B, self.K1)
+        scores = found.memo.get(key)
+        if scores is None:
+            scores = found.memo[key] = self._compute_bm25(fieldname, text, found)
+            scores.flags.writeable = False
+        return scores
+
+    def _compute_bm25(self, fieldname: str, text: str, found: Postings) -> np.ndarray:
         if fieldname not in self.table.lengths:  # not a scored text field (a filter): Whoosh scores the weight
             return found.weights.astype(np.float64)
         idf = self.searcher.idf(fieldname, text)
@@ -132,16 +141,19 @@ class Scorer:
         deferred = [q for q in subs if _positional(q)] if within is None else []
         if len(deferred) == len(subs):  # only phrases (a quoted phrase): nothing to pick candidates by
             deferred = []
+        terms = _TermBatch()
         for sub in subs:
             if any(sub is d for d in deferred):
                 continue
-            self._add(out, sub, within)
+            self._add(out, sub, within, terms)
+        terms.add_to(out)
         if deferred:
             # Phrases only add to documents the other parts match: check them for the best candidates.
             # Candidates are ranked by the prior-weighted score the final ranking will use.
             candidates = _top(out.scores * self.table.prior, out.matched, self.candidates)
             for sub in deferred:
-                self._add(out, sub, candidates)
+                self._add(out, sub, candidates, terms)
+            terms.add_to(out)
         if query.boost != 1.0:
             out.scores *= query.boost
         if query.scale and out.terms:
@@ -150,21 +162,21 @@ class Scorer:
             out.scores[docs] = (out.scores[docs] + (out.counts[docs] - 1) / (terms - scale) ** 2) * (terms - 1) / terms
         return out
 
-    def _add(self, out: Scored, sub: Any, within: np.ndarray | None) -> None:
+    def _add(self, out: Scored, sub: Any, within: np.ndarray | None, terms: _TermBatch) -> None:
+        """Add ``sub`` to the sum ``out``; its term leaves go to ``terms`` (added to ``out`` at once)."""
         if isinstance(sub, wq.Term):  # the common case, without a dense temporary
             found = self._postings(sub.fieldname, sub.text)
             if found is None:
                 return
             out.terms += 1
             if len(found.ids):
-                out.scores[found.ids] += self._bm25(sub.fieldname, sub.text, found) * sub.boost
-                out.matched[found.ids] = True
-                out.counts[found.ids] += 1
+                scores = self._bm25(sub.fieldname, sub.text, found)
+                terms.append(found.ids, scores * sub.boost if sub.boost != 1.0 else scores)
             return
         if isinstance(sub, wq.Or) and not isinstance(sub, wq.DisjunctionMax) and not sub.scale and sub.boost == 1.0 \
                 and not (within is None and _positional(sub)):
             for inner in sub.subqueries:  # a plain Or is a sum: add its parts here, without a temporary
-                self._add(out, inner, within)
+                self._add(out, inner, within, terms)
             return
         part = self._eval(sub, within)
         out.scores += part.scores
@@ -259,6 +271,32 @@ class Scorer:
         if fieldname not in self._decode:
             self._decode[fieldname] = self.searcher.schema[fieldname].format.decode_positions
         return self._decode[fieldname]
+
+
+class _TermBatch:
+    """Term leaves of a sum, added to the dense arrays with one ``bincount`` each instead of three
+    scattered updates per term."""
+
+    def __init__(self) -> None:
+        self.ids: list[np.ndarray] = []
+        self.scores: list[np.ndarray] = []
+
+    def append(self, ids: np.ndarray, scores: np.ndarray) -> None:
+        self.ids.append(ids)
+        self.scores.append(scores)
+
+    def add_to(self, out: Scored) -> None:
+        if not self.ids:
+            return
+        size = len(out.scores)
+        ids = np.concatenate(self.ids) if len(self.ids) > 1 else self.ids[0]
+        scores = np.concatenate(self.scores) if len(self.scores) > 1 else self.scores[0]
+        out.scores += np.bincount(ids, weights=scores, minlength=size)
+        counts = np.bincount(ids, minlength=size)
+        out.counts += counts.astype(np.int32, copy=False)
+        out.matched |= counts > 0
+        self.ids.clear()
+        self.scores.clear()
 
 
 def _positional(query: Any) -> bool:
