@@ -206,9 +206,10 @@ class Scorer:
         parts = [self._eval(sub, within) for sub in query.subqueries]
         if len(parts) == 1:
             return parts[0]
-        out = self._empty()
-        for part in parts:
-            out.scores = np.maximum(out.scores, np.where(part.matched, part.scores, 0.0))
+        out = parts[0]
+        for part in parts[1:]:
+            docs = np.flatnonzero(part.matched)  # the best part's score where this part matches
+            out.scores[docs] = np.maximum(np.where(out.matched[docs], out.scores[docs], 0.0), part.scores[docs])
             out.matched |= part.matched
             out.counts += part.counts
             out.terms += part.terms
@@ -273,6 +274,10 @@ class Scorer:
         return self._decode[fieldname]
 
 
+#: Below one posting per this many documents, a sum's term lists are added with scattered updates.
+_DENSE_RATIO = 8
+
+
 class _TermBatch:
     """Term leaves of a sum, added to the dense arrays with one ``bincount`` each instead of three
     scattered updates per term."""
@@ -289,12 +294,18 @@ class _TermBatch:
         if not self.ids:
             return
         size = len(out.scores)
-        ids = np.concatenate(self.ids) if len(self.ids) > 1 else self.ids[0]
-        scores = np.concatenate(self.scores) if len(self.scores) > 1 else self.scores[0]
-        out.scores += np.bincount(ids, weights=scores, minlength=size)
-        counts = np.bincount(ids, minlength=size)
-        out.counts += counts.astype(np.int32, copy=False)
-        out.matched |= counts > 0
+        if sum(len(ids) for ids in self.ids) * _DENSE_RATIO < size:  # a few short lists: update in place
+            for ids, scores in zip(self.ids, self.scores, strict=True):
+                out.scores[ids] += scores
+                out.matched[ids] = True
+                out.counts[ids] += 1
+        else:  # long lists: a pass over the index beats scattered updates
+            ids = np.concatenate(self.ids) if len(self.ids) > 1 else self.ids[0]
+            scores = np.concatenate(self.scores) if len(self.scores) > 1 else self.scores[0]
+            out.scores += np.bincount(ids, weights=scores, minlength=size)
+            counts = np.bincount(ids, minlength=size)
+            out.counts += counts.astype(np.int32, copy=False)
+            out.matched |= counts > 0
         self.ids.clear()
         self.scores.clear()
 
