@@ -66,6 +66,18 @@ def test_block_round_trip(block: tuple[list[int], list[float], list[bytes], int 
         assert decoded.lengths is None and decoded.values() == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(_blocks())
+def test_small_blocks_are_packed_byte_for_byte_as_with_numpy(block: tuple[list[int], list[float], list[bytes],
+                                                                          int | None]) -> None:
+    """Blocks of up to SMALL_BLOCK postings take a path without numpy; it must write the same bytes."""
+    ids, weights, values, fixedsize = block
+    count = min(len(ids), blocks.SMALL_BLOCK)
+    ids, weights, values = ids[:count], weights[:count], values[:count]
+    assert blocks._encode_small(ids, weights, values, fixedsize, 3) == \
+        blocks._encode_arrays(ids, weights, values, fixedsize, 3)
+
+
 def test_block_layout_picks_the_smallest_arrays() -> None:
     """Gaps fit 16 bits until one does not; whole weights are bytes; a Frequency value is not stored."""
     small = zlib.decompress(blocks.encode([5, 6, 65541], [1.0, 1.0, 1.0], [], 0))
