@@ -17,6 +17,7 @@ the best candidates of the rest of the query, as they can only add to documents 
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -94,7 +95,21 @@ class Scorer:
 
     def _empty(self) -> Scored:
         size = self.table.size
+        spare = _spare_arrays(size)
+        if spare:  # arrays a finished part gave back: zeroing them beats fresh pages (first-touch faults)
+            scores, matched, counts = spare.pop()
+            scores.fill(0.0)
+            matched.fill(False)
+            counts.fill(0)
+            return Scored(scores, matched, counts, 0)
         return Scored(np.zeros(size), np.zeros(size, dtype=bool), np.zeros(size, dtype=np.int32), 0)
+
+    @staticmethod
+    def _release(part: Scored) -> None:
+        """``part`` was merged into another and is not used again: keep its arrays for the next part."""
+        spare = _spare_arrays(len(part.scores))
+        if len(spare) < _SPARE_SETS:
+            spare.append((part.scores, part.matched, part.counts))
 
     def _eval(self, query: Any, within: np.ndarray | None) -> Scored:
         """``within``: if given, only these documents need correct results (used for phrases)."""
@@ -115,6 +130,7 @@ class Scorer:
             negative = self._eval(query.b, None)
             positive.matched &= ~negative.matched
             positive.scores[~positive.matched] = 0.0
+            self._release(negative)
             return positive
         if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
             return self._empty()
@@ -183,6 +199,7 @@ class Scorer:
         out.matched |= part.matched
         out.counts += part.counts
         out.terms += part.terms
+        self._release(part)
 
     def _and(self, query: wq.And, within: np.ndarray | None) -> Scored:
         parts = [self._eval(sub, within) for sub in query.subqueries]
@@ -194,6 +211,8 @@ class Scorer:
             out.matched &= part.matched
             out.counts += part.counts
             out.terms += part.terms
+        for part in parts[1:]:
+            self._release(part)
         if any(p.terms == 0 for p in parts):  # Whoosh: a part with no term in the index matches nothing
             out.matched[:] = False
         out.scores[~out.matched] = 0.0
@@ -213,6 +232,7 @@ class Scorer:
             out.matched |= part.matched
             out.counts += part.counts
             out.terms += part.terms
+            self._release(part)
         if query.boost != 1.0:
             out.scores *= query.boost
         return out
@@ -272,6 +292,22 @@ class Scorer:
         if fieldname not in self._decode:
             self._decode[fieldname] = self.searcher.schema[fieldname].format.decode_positions
         return self._decode[fieldname]
+
+
+#: Sets of dense arrays each thread keeps for reuse (a query's nested parts need a few at a time).
+_SPARE_SETS = 8
+_spare = threading.local()
+
+
+def _spare_arrays(size: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The calling thread's spare (scores, matched, counts) arrays of ``size`` documents."""
+    pools: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] | None = getattr(_spare, "pools", None)
+    if pools is None:
+        pools = _spare.pools = {}
+    if size not in pools:
+        pools.clear()  # another generation's size: drop the old arrays
+        pools[size] = []
+    return pools[size]
 
 
 #: Below one posting per this many documents, a sum's term lists are added with scattered updates.
