@@ -105,8 +105,8 @@ class Scorer:
         return Scored(np.zeros(size), np.zeros(size, dtype=bool), np.zeros(size, dtype=np.int32), 0)
 
     @staticmethod
-    def _release(part: Scored) -> None:
-        """``part`` was merged into another and is not used again: keep its arrays for the next part."""
+    def release(part: Scored) -> None:
+        """``part`` was merged into another or read for the last time: keep its arrays for the next part."""
         spare = _spare_arrays(len(part.scores))
         if len(spare) < _SPARE_SETS:
             spare.append((part.scores, part.matched, part.counts))
@@ -130,7 +130,7 @@ class Scorer:
             negative = self._eval(query.b, None)
             positive.matched &= ~negative.matched
             positive.scores[~positive.matched] = 0.0
-            self._release(negative)
+            self.release(negative)
             return positive
         if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
             return self._empty()
@@ -199,7 +199,7 @@ class Scorer:
         out.matched |= part.matched
         out.counts += part.counts
         out.terms += part.terms
-        self._release(part)
+        self.release(part)
 
     def _and(self, query: wq.And, within: np.ndarray | None) -> Scored:
         parts = [self._eval(sub, within) for sub in query.subqueries]
@@ -212,7 +212,7 @@ class Scorer:
             out.counts += part.counts
             out.terms += part.terms
         for part in parts[1:]:
-            self._release(part)
+            self.release(part)
         if any(p.terms == 0 for p in parts):  # Whoosh: a part with no term in the index matches nothing
             out.matched[:] = False
         out.scores[~out.matched] = 0.0
@@ -232,7 +232,7 @@ class Scorer:
             out.matched |= part.matched
             out.counts += part.counts
             out.terms += part.terms
-            self._release(part)
+            self.release(part)
         if query.boost != 1.0:
             out.scores *= query.boost
         return out

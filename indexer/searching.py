@@ -343,6 +343,7 @@ class SearchIndex:
             facet_counts = {name: table.facets[name].counts(matched) if name in table.facets else {}
                             for name in ("kind", "lab", "lang")}
             total = len(matched)
+            scorer.release(scored)  # its arrays serve this thread's next search
         found = SearchResults(raw_query, total, page, per_page, _ms(started), hits, facets=facet_counts,
                               filters=plan.filters, timed_out=timed_out,
                               corrected=check.corrected if check else None,
