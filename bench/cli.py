@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bench import corpusgen
+from web.server import default_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FIXTURES = ROOT.parent / "shared" / "fixtures" / "large"
@@ -59,8 +60,9 @@ def generate(folder: Path, size: int, fixtures: Path, seed: int, scale: float) -
 @_seed
 @_scale
 @click.option("--procs", type=click.IntRange(1, 16), default=2, show_default=True, help="Indexing processes.")
-@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True, help="Web server workers.")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+@click.option("--workers", type=click.IntRange(1, 16), default=default_workers, show_default="as python -m web",
+              help="Web server workers.")
+@click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True, help="Threads per worker.")
 @click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True, help="Concurrent HTTP clients.")
 @click.option("--rate", type=click.FloatRange(1), default=100.0, show_default=True,
               help="Offered requests/s (all clients together) of the paced HTTP round.")

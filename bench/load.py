@@ -28,6 +28,7 @@ from conftest import fixture_sources_toml  # noqa: E402
 from corpus import Corpus  # noqa: E402
 from helpers import free_port  # noqa: E402
 from servers import serve_all  # noqa: E402
+from web.server import default_workers  # noqa: E402
 
 KOREAN = ["세그멘테이션", "강화학습", "모두의연구소", "바이오메디컬랩", "의료영상", "딥러닝", "연구소", "풀잎스쿨",
           "인터뷰", "논문", "분할", "학습", "모델", "데이터", "세포", "랩장", "스터디", "강화 학습 로봇"]
@@ -104,8 +105,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="modusearch-load-") as tmp, serve_all() as servers:

@@ -32,8 +32,8 @@ class Options:
     seed: int = corpusgen.DEFAULT_SEED
     scale: float = corpusgen.DEFAULT_SCALE
     procs: int = 2
-    workers: int = 2
-    threads: int = 4
+    workers: int = 3  # python -m web on 2 cores (web.server.default_workers)
+    threads: int = 1
     clients: int = 8
     rate: float = 100.0  # offered load of the paced HTTP round, requests/s over all clients
     http_seconds: float = 20.0
