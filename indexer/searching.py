@@ -179,6 +179,23 @@ class SearchIndex:
             assert self._generation is not None
             return self._generation
 
+    def follow(self) -> threading.Thread:
+        """Look for a new generation every reload interval in the background, not only when a search
+        comes: a web worker that gets no request still switches and lets the old generation go (writers
+        delete a generation only when no process holds it)."""
+
+        def loop() -> None:
+            while True:
+                time.sleep(self.reload_interval)
+                try:
+                    self._current()
+                except Exception as exc:  # noqa: BLE001 - the loop must outlive any one failed check
+                    logger.warning("checking for a new index generation failed: %s", exc)
+
+        thread = threading.Thread(target=loop, name="modusearch-follow", daemon=True)
+        thread.start()
+        return thread
+
     def _switch(self) -> bool:
         """Serve the generation CURRENT names; if it cannot be opened, keep serving the previous one
         (and try again after the next reload interval)."""

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -213,6 +214,22 @@ def test_live_server_switches_within_seconds_without_failing_a_request(work: dic
         assert failures == [] and answered[0] > 10
         # Every worker has moved on and dropped its lease on the first generation, so it can go.
         live = work["index"] / live_generation(work["index"])
+        assert wait_for(lambda: first in clean_old_generations(work["index"], keep=live, grace_seconds=0)
+                        or not (work["index"] / first).exists(), timeout=10)
+
+
+def test_idle_workers_let_an_old_generation_go(work: dict[str, Path]) -> None:
+    """Workers that get no request after an update still switch (a background check every reload
+    interval), so the old generation can be deleted without waiting for traffic."""
+    with web_server(work["index"], "--workers", "3") as url:
+        assert get_json(f"{url}/api/search?q=unet")[1]["total"] > 0
+        first = live_generation(work["index"])
+        time.sleep(2.5)  # every worker has opened (and leased) the first generation by its own check
+        mutate(work["corpus"])
+        update(work["corpus"], work["index"])
+        live = work["index"] / live_generation(work["index"])
+        assert first not in clean_old_generations(work["index"], keep=live, grace_seconds=0)  # still held
+        # no request from here on: only the workers' own checks can release the first generation
         assert wait_for(lambda: first in clean_old_generations(work["index"], keep=live, grace_seconds=0)
                         or not (work["index"] / first).exists(), timeout=10)
 

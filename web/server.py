@@ -9,7 +9,7 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
-from web.factory import create_app
+from web.factory import create_app, search_index
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -22,8 +22,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> Any:
-        return create_app({"INDEX_PATH": self.index})
+    def load(self) -> Any:  # in each worker, after the fork
+        app = create_app({"INDEX_PATH": self.index})
+        search_index(app).follow()
+        return app
 
 
 def default_workers() -> int:
