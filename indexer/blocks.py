@@ -19,7 +19,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,26 +110,30 @@ def _encode_small(ids: Sequence[int], weights: Sequence[float], values: Sequence
     else:
         weight_code = "f"
         parts.append(_packed("f", floats))
-    value_code, length_code = "N", "N"
-    if values:
-        if len(values) != count:
-            raise ValueError("one value per posting, or none")
-        blob = b"".join(values)
-        if fixedsize == 4 and weight_code != "f" and blob == b"".join(int(w).to_bytes(4, "big") for w in floats):
-            value_code = "W"
-        elif fixedsize is not None and fixedsize > 0:
-            if len(blob) != fixedsize * count:
-                raise ValueError("fixed-size values of the wrong size")
-            value_code = "F"
-            parts.append(blob)
-        else:
-            value_code = "V"
-            lengths = [len(v) for v in values]
-            length_code = _fits(lengths, "BHI")
-            parts.append(_packed(length_code, lengths))
-            parts.append(blob)
-    codes = (id_code + weight_code + value_code + length_code).encode("ascii")
-    return zlib.compress(_HEADER.pack(codes, count, ids[0] if count else 0) + b"".join(parts), level)
+    value_codes, value_parts = _values(values, count, fixedsize, weight_code,
+                                       lambda: b"".join(int(w).to_bytes(4, "big") for w in floats))
+    codes = (id_code + weight_code + value_codes).encode("ascii")
+    return zlib.compress(_HEADER.pack(codes, count, ids[0] if count else 0) + b"".join(parts + value_parts), level)
+
+
+def _values(values: Sequence[bytes], count: int, fixedsize: int | None, weight_code: str,
+            frequencies: Callable[[], bytes]) -> tuple[str, list[bytes]]:
+    """The value and value-length codes and the packed values; ``frequencies`` gives the bytes Whoosh's
+    Frequency format would store for these weights."""
+    if not values:
+        return "NN", []
+    if len(values) != count:
+        raise ValueError("one value per posting, or none")
+    blob = b"".join(values)
+    if fixedsize == 4 and weight_code != "f" and blob == frequencies():
+        return "WN", []
+    if fixedsize is not None and fixedsize > 0:
+        if len(blob) != fixedsize * count:
+            raise ValueError("fixed-size values of the wrong size")
+        return "FN", [blob]
+    lengths = [len(v) for v in values]
+    length_code = _fits(lengths, "BHI")
+    return "V" + length_code, [_packed(length_code, lengths), blob]
 
 
 def _encode_arrays(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes], fixedsize: int | None,
@@ -153,27 +157,11 @@ def _encode_arrays(ids: Sequence[int], weights: Sequence[float], values: Sequenc
         weight_code = "f"
         parts.append(weight_array.astype(_DTYPES["f"]).tobytes())
 
-    value_code, length_code = "N", "N"
-    if values:
-        if len(values) != count:
-            raise ValueError("one value per posting, or none")
-        blob = b"".join(values)
-        if fixedsize == 4 and weight_code != "f" and blob == weight_array.astype(_FREQUENCY_VALUE).tobytes():
-            value_code = "W"
-        elif fixedsize is not None and fixedsize > 0:
-            if len(blob) != fixedsize * count:
-                raise ValueError("fixed-size values of the wrong size")
-            value_code = "F"
-            parts.append(blob)
-        else:
-            value_code = "V"
-            lengths = np.fromiter(map(len, values), dtype=np.int64, count=count)
-            length_code = _smallest(lengths, "BHI")
-            parts.append(lengths.astype(_DTYPES[length_code]).tobytes())
-            parts.append(blob)
-    codes = (id_code + weight_code + value_code + length_code).encode("ascii")
+    value_codes, value_parts = _values(values, count, fixedsize, weight_code,
+                                       lambda: weight_array.astype(_FREQUENCY_VALUE).tobytes())
+    codes = (id_code + weight_code + value_codes).encode("ascii")
     first = int(id_array[0]) if count else 0
-    return zlib.compress(_HEADER.pack(codes, count, first) + b"".join(parts), level)
+    return zlib.compress(_HEADER.pack(codes, count, first) + b"".join(parts + value_parts), level)
 
 
 def decode(raw: bytes, fixedsize: int | None) -> Block:
