@@ -95,7 +95,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
                              self._compression or 0)
         ids = self._ids
         info = dumps((len(ids), ids[-1], self._maxweight, self._compression,
-                              length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+                      length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
         size = len(info) + len(data)
         self._postfile.write_int(-size if last else size)  # negative: the last block of the list
         self._postfile.write(info)
