@@ -70,7 +70,7 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
 
 
 #: Blocks of up to this many postings (most terms: rare words) are packed without numpy, whose
-#: per-call cost dominates for a handful of values (24 → 6 µs for a one-posting block).
+#: per-call cost dominates for a handful of values (24 → 8 µs for a one-posting block).
 SMALL_BLOCK = 32
 _SMALL_MAX = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF}
 

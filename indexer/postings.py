@@ -136,9 +136,6 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     return Postings(ids, weights, kept_values)
 
 
-_NO_LENGTHS = np.zeros(0, dtype=np.int64)
-
-
 def _blocks(matcher: Any, values: bool) -> Any:
     """(ids, weights, value lengths, values end to end) per block of a leaf matcher; deletions are
     handled by the caller."""
@@ -156,9 +153,10 @@ def _blocks(matcher: Any, values: bool) -> Any:
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
-            found.append(matcher.value() if values and matcher.supports("positions") else b"")
+            if values and matcher.supports("positions"):
+                found.append(matcher.value())
             matcher.next()
-        yield _arrays(ids, weights, found)
+        yield _arrays(ids, weights, found if values and matcher.supports("positions") else None)
         return
     while not matcher._atend:  # Whoosh's pickled blocks (indexes written before schema 4)
         if matcher._data is None:
@@ -172,12 +170,14 @@ def _blocks(matcher: Any, values: bool) -> Any:
             weights = np.full(count, raw_weights, dtype=np.float32)
         else:
             weights = np.array(raw_weights, dtype=np.float32)
-        found = list(raw_values) if values and isinstance(raw_values, (list, tuple)) else []
-        yield _arrays(ids, weights, found or [b""] * count if values else [])
+        yield _arrays(ids, weights, list(raw_values) if values and isinstance(raw_values, (list, tuple)) else None)
         matcher._next_block()
 
 
-def _arrays(ids: Any, weights: Any, values: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bytes]:
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) if values else _NO_LENGTHS
-    return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32),
-            lengths if len(lengths) else np.zeros(len(ids), dtype=np.int64), b"".join(values))
+def _arrays(ids: Any, weights: Any, values: list[bytes] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bytes]:
+    """A block's arrays; ``values`` None when none were asked for or stored (every length 0)."""
+    if values is None:
+        return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32),
+                np.zeros(len(ids), dtype=np.int64), b"")
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32), lengths, b"".join(values)

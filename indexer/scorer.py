@@ -315,8 +315,8 @@ _DENSE_RATIO = 8
 
 
 class _TermBatch:
-    """Term leaves of a sum, added to the dense arrays with one ``bincount`` each instead of three
-    scattered updates per term."""
+    """Term leaves of a sum, added to the dense arrays together: scattered updates when the lists are
+    short, one ``bincount`` pass over the index when they cover an eighth of it or more."""
 
     def __init__(self) -> None:
         self.ids: list[np.ndarray] = []

@@ -185,12 +185,16 @@ class SearchIndex:
         delete a generation only when no process holds it)."""
 
         def loop() -> None:
+            said = ""
             while True:
                 time.sleep(self.reload_interval)
                 try:
                     self._current()
+                    said = ""
                 except Exception as exc:  # noqa: BLE001 - the loop must outlive any one failed check
-                    logger.warning("checking for a new index generation failed: %s", exc)
+                    if str(exc) != said:  # once per problem, not every interval (searches report it too)
+                        logger.warning("checking for a new index generation failed: %s", exc)
+                        said = str(exc)
 
         thread = threading.Thread(target=loop, name="modusearch-follow", daemon=True)
         thread.start()
