@@ -13,6 +13,7 @@ from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
 from indexer.analysis.english import EnglishStemFilter
 from indexer.analysis.korean import KoreanTokenizer, morphemes
 from indexer.analysis.normalize import fold_width, normalize_query
+from indexer.analysis.terms import bigram_terms, index_terms
 
 #: Bumped whenever analysis output changes: an index built with another version must be rebuilt.
 ANALYSIS_VERSION = 2
@@ -35,8 +36,10 @@ __all__ = [
     "HangulBigramTokenizer",
     "KoreanTokenizer",
     "bigram_analyzer",
+    "bigram_terms",
     "bigrams",
     "fold_width",
+    "index_terms",
     "morphemes",
     "normalize_query",
     "text_analyzer",
