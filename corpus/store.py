@@ -11,6 +11,7 @@ process killed at any moment leaves either the old or the new file, never a mix.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -36,6 +37,44 @@ class ReadReport:
 
     documents: int = 0
     skipped: list[str] = field(default_factory=list)
+
+
+#: Bytes of a record digest (BLAKE2b): a collision between two different lines needs ~2**64 records.
+DIGEST_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Record:
+    """One raw line of a source file and where it was read."""
+
+    source: str
+    file: str
+    number: int
+    raw: bytes
+
+    def digest(self) -> bytes:
+        return record_digest(self.raw)
+
+
+def record_digest(raw: bytes) -> bytes:
+    """A digest of one stored record line: the same bytes (trailing line break aside) give the same
+    Document, so an indexer can recognise a record it already indexed without decoding it."""
+    return hashlib.blake2b(raw.rstrip(b"\r\n"), digest_size=DIGEST_SIZE).digest()
+
+
+def parse_record(record: Record, report: ReadReport | None = None) -> Document | None:
+    """The Document of one raw line; None, after logging and reporting why, when it is unreadable."""
+    try:
+        doc = Document.from_json(_decode_line(record.raw))
+    except RecordError as exc:
+        reason = f"{record.file}:{record.number}: {exc}"
+        logger.warning("skipping corpus record %s", reason)
+        if report is not None:
+            report.skipped.append(reason)
+        return None
+    if report is not None:
+        report.documents += 1
+    return doc
 
 
 def atomic_replace(path: Path, fill: Callable[[BinaryIO], None]) -> None:
@@ -158,8 +197,8 @@ class Corpus:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def source_documents(self, name: str, report: ReadReport | None = None) -> Iterator[Document]:
-        """The documents of one source; unreadable records are skipped, logged and reported."""
+    def source_records(self, name: str) -> Iterator[Record]:
+        """The raw, non-blank lines of one source file, in file order (nothing is decoded)."""
         path = self._source_file(name)
         try:
             handle = path.open("rb")
@@ -167,29 +206,38 @@ class Corpus:
             return
         with handle:
             for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    doc = Document.from_json(_decode_line(raw))
-                except RecordError as exc:
-                    reason = f"{path.name}:{number}: {exc}"
-                    logger.warning("skipping corpus record %s", reason)
-                    if report is not None:
-                        report.skipped.append(reason)
-                    continue
-                if report is not None:
-                    report.documents += 1
+                if raw.strip():
+                    yield Record(name, path.name, number, raw)
+
+    def records(self) -> Iterator[Record]:
+        """The raw lines of every source, in the order :meth:`documents` reads them."""
+        for name in self.source_names():
+            yield from self.source_records(name)
+
+    def source_documents(self, name: str, report: ReadReport | None = None) -> Iterator[Document]:
+        """The documents of one source; unreadable records are skipped, logged and reported."""
+        for record in self.source_records(name):
+            doc = parse_record(record, report)
+            if doc is not None:
                 yield doc
 
     def documents(self, report: ReadReport | None = None) -> Iterator[Document]:
         """Every readable document of every source, each id once (the first source wins)."""
+        for _, doc in self._unique(report, digests=False):
+            yield doc
+
+    def digested_documents(self, report: ReadReport | None = None) -> Iterator[tuple[bytes, Document]]:
+        """:meth:`documents`, each with the :func:`record_digest` of the line it was read from."""
+        return self._unique(report, digests=True)
+
+    def _unique(self, report: ReadReport | None, *, digests: bool) -> Iterator[tuple[bytes, Document]]:
         seen: set[str] = set()
-        for name in self.source_names():
-            for doc in self.source_documents(name, report):
-                if doc.id in seen:
-                    continue
-                seen.add(doc.id)
-                yield doc
+        for record in self.records():
+            doc = parse_record(record, report)
+            if doc is None or doc.id in seen:
+                continue
+            seen.add(doc.id)
+            yield (record.digest() if digests else b""), doc
 
     def exists(self) -> bool:
         return bool(self.source_names())

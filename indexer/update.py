@@ -16,15 +16,17 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from corpus import Corpus, ReadReport
+from corpus.store import parse_record
 from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
+from indexer.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
 from indexer.lookups import write_lookups
 from indexer.schema import index_codec
 from indexer.store import (
@@ -60,6 +62,7 @@ class UpdateReport:
     generation: str = ""
     rebuild_seconds: float | None = None
     fell_back: str = ""  # why a full rebuild ran instead, if it did
+    decoded: int = 0  # corpus records decoded; the others were known by the live generation's fingerprints
 
     @property
     def changes(self) -> int:
@@ -87,22 +90,90 @@ def indexed_signatures(ix: Any) -> dict[str, tuple[Any, ...]]:
         return {fields["id"]: signature(fields) for _, fields in reader.iter_docs()}
 
 
+@dataclass
+class Changes:
+    """What an update applies, and the fingerprints of the generation it makes."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    removed: set[str] = field(default_factory=set)
+    unchanged: int = 0
+    decoded: int = 0  # corpus records decoded (the others were known by their fingerprint)
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+    @property
+    def touched(self) -> set[str]:
+        return {*self.removed, *(f["id"] for f in self.changed), *(f["id"] for f in self.new)}
+
+
 def corpus_changes(corpus: Corpus, indexed: dict[str, tuple[Any, ...]], report: ReadReport
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[str], int]:
-    """(new documents' fields, changed documents' fields, removed ids, unchanged count)."""
-    new, changed, unchanged = [], [], 0
+    """(new documents' fields, changed documents' fields, removed ids, unchanged count), every corpus
+    record compared with ``indexed`` (:func:`indexed_signatures`)."""
+    changes = _scan(corpus, report, None, indexed.get, indexed)
+    return changes.new, changes.changed, changes.removed, changes.unchanged
+
+
+def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprints | None) -> Changes:
+    """Compare the corpus with the live index ``ix``.
+
+    With the live generation's fingerprints (``known``) a line whose digest it knows is the document it
+    indexed, and only the other lines are decoded and compared with the stored documents of their ids;
+    without them every line is decoded and compared with every stored document's signature.
+    """
+    if known is None:
+        indexed = indexed_signatures(ix)
+        return _scan(corpus, report, None, indexed.get, indexed)
+    with ix.searcher() as searcher:
+        def old_signature(doc_id: str) -> tuple[Any, ...] | None:
+            stored = searcher.document(id=doc_id)
+            return None if stored is None else signature(stored)
+
+        return _scan(corpus, report, known, old_signature, known.ids.values())
+
+
+def _scan(corpus: Corpus, report: ReadReport, known: Fingerprints | None,
+          old_signature: Callable[[str], tuple[Any, ...] | None], indexed_ids: Iterable[str]) -> Changes:
+    changes = Changes()
     seen: set[str] = set()
-    for doc in corpus.documents(report):
+    for record in corpus.records():
+        digest = record.digest()
+        doc_id = known.get(digest) if known is not None else None
+        if doc_id is not None:  # the document as indexed: nothing to decode
+            report.documents += 1
+            if doc_id not in seen:
+                seen.add(doc_id)
+                changes.fingerprints.add(doc_id, digest)
+                changes.unchanged += 1
+            continue
+        changes.decoded += 1
+        doc = parse_record(record, report)
+        if doc is None or doc.id in seen:  # unreadable (logged and reported), or a later source's copy
+            continue
         seen.add(doc.id)
+        changes.fingerprints.add(doc.id, digest)
         fields = to_fields(doc)
-        old = indexed.get(doc.id)
+        old = old_signature(doc.id)
         if old is None:
-            new.append(fields)
+            changes.new.append(fields)
         elif old != signature(fields):
-            changed.append(fields)
+            changes.changed.append(fields)
         else:
-            unchanged += 1
-    return new, changed, set(indexed) - seen, unchanged
+            changes.unchanged += 1
+    changes.removed = set(indexed_ids) - seen
+    return changes
+
+
+def live_fingerprints(generation: Path, ix: Any) -> Fingerprints | None:
+    """The live generation's fingerprints, or None (logged) when it has no file it can trust."""
+    try:
+        return read_fingerprints(generation, ix.latest_generation(), ix.doc_count())
+    except FingerprintMismatch as exc:
+        logger.info("%s: %s; comparing every corpus record with the index", generation.name, exc)
+        return None
 
 
 def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
@@ -121,10 +192,11 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
             return _as_update(rebuild_locked(corpus_path, index_path, progress=progress), reason)
         corpus = Corpus(corpus_path)
         report = ReadReport()
-        new, changed, removed, unchanged = corpus_changes(corpus, indexed_signatures(ix), report)
-        result = UpdateReport(new=len(new), changed=len(changed), removed=len(removed), unchanged=unchanged,
-                              skipped=report.skipped, rebuild_seconds=live_meta.get("rebuild_seconds"))
-        if not (new or changed or removed):
+        changes = find_changes(corpus, ix, report, live_fingerprints(live, ix))
+        result = UpdateReport(new=len(changes.new), changed=len(changes.changed), removed=len(changes.removed),
+                              unchanged=changes.unchanged, skipped=report.skipped, decoded=changes.decoded,
+                              rebuild_seconds=live_meta.get("rebuild_seconds"))
+        if not changes:
             result.documents = ix.doc_count()
             result.generation = live.name
             result.seconds = time.monotonic() - started
@@ -135,8 +207,9 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
             raise storage_error(exc, index_path, "update") from exc
         try:
             link_generation(live, generation)
-            result.documents = _apply(generation, new, changed, removed, progress)
-            write_lookups(generation, base=live, touched={*removed, *(f["id"] for f in [*changed, *new])})
+            commit, result.documents = _apply(generation, changes, progress)
+            changes.fingerprints.write(generation, commit)
+            write_lookups(generation, base=live, touched=changes.touched)
             result.seconds = time.monotonic() - started
             write_meta(generation, generation_meta(
                 corpus, result.documents, len(report.skipped), "update", base=live.name,
@@ -155,8 +228,8 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
     return result
 
 
-def _apply(generation: Path, new: list[dict[str, Any]], changed: list[dict[str, Any]], removed: set[str],
-           progress: Callable[[int], None] | None) -> int:
+def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] | None) -> tuple[int, int]:
+    """Delete, replace and add in ``generation``; (its Whoosh commit, its document count)."""
     ix = open_generation(generation)
     with ix.reader() as reader:
         segments = len(list(reader.leaf_readers()))
@@ -164,11 +237,11 @@ def _apply(generation: Path, new: list[dict[str, Any]], changed: list[dict[str, 
     try:
         # One searcher for every deletion: update_document() would open a new one over all segments
         # per document, which made a 1% update of 100k documents take minutes.
-        stale = sorted(removed | {fields["id"] for fields in changed})
+        stale = sorted(changes.removed | {fields["id"] for fields in changes.changed})
         with writer.searcher() as searcher:
             for doc_id in stale:
                 writer.delete_by_term("id", doc_id, searcher=searcher)
-        for count, fields in enumerate([*changed, *new], start=1):
+        for count, fields in enumerate([*changes.changed, *changes.new], start=1):
             writer.add_document(**fields)
             if progress and count % 100 == 0:
                 progress(count)
@@ -177,7 +250,8 @@ def _apply(generation: Path, new: list[dict[str, Any]], changed: list[dict[str, 
         raise
     # Merging rewrites segments: cheap for small ones, so only once they pile up.
     writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
-    return int(open_generation(generation).doc_count())
+    ix = open_generation(generation)
+    return int(ix.latest_generation()), int(ix.doc_count())
 
 
 def _as_update(report: BuildReport, reason: str) -> UpdateReport:
