@@ -76,16 +76,19 @@ class ThreadConnections:
             self._local.connection = connection
         return connection
 
-    def check(self, fmt: str, whoosh_generation: int) -> dict[str, str]:
-        """The file's metadata; FileMismatch unless it has format ``fmt`` and matches ``whoosh_generation``."""
+    def check(self, fmt: str | tuple[str, ...], whoosh_generation: int) -> dict[str, str]:
+        """The file's metadata; FileMismatch unless it has format ``fmt`` (one of them, for a tuple) and
+        matches ``whoosh_generation``."""
         if not self.path.is_file():
             raise FileMismatch(f"{self.path.name} is missing")
         try:
             meta = read_meta(self.get())
         except sqlite3.DatabaseError as exc:
             raise FileMismatch(f"{self.path.name} is unreadable: {exc}") from exc
-        if meta.get("format") != fmt:
-            raise FileMismatch(f"{self.path.name} has format {meta.get('format')!r}, this code reads {fmt!r}")
+        formats = (fmt,) if isinstance(fmt, str) else fmt
+        if meta.get("format") not in formats:
+            raise FileMismatch(f"{self.path.name} has format {meta.get('format')!r}, this code reads "
+                               f"{' or '.join(map(repr, formats))}")
         if meta.get("whoosh_generation") != str(whoosh_generation):
             raise FileMismatch(f"{self.path.name} was written for Whoosh commit {meta.get('whoosh_generation')}, "
                                f"the index is at {whoosh_generation}")

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from indexer.suggest_store import StoredSuggester
 
 __all__ = ["Suggester", "Suggestion", "build_suggester", "choseong", "entry_keys", "is_choseong_query", "jamo",
-           "plain_key", "suggester_for"]
+           "entry_weight", "plain_key", "suggester_for", "tie_break", "unique_entries"]
 
 
 _S_BASE, _S_LAST = 0xAC00, 0xD7A3
@@ -146,13 +146,9 @@ class Suggester:
     """Sorted jamo keys and 초성 keys over a fixed list of entries."""
 
     def __init__(self, entries: Iterable[Suggestion]) -> None:
-        unique: dict[tuple[str, str], Suggestion] = {}
-        for entry in entries:
-            key = (entry.type, entry.text.lower())
-            if key not in unique or unique[key].count < entry.count:
-                unique[key] = entry
-        self.entries = list(unique.values())
-        self.weights = [_TYPE_WEIGHT.get(e.type, 1.0) + math.log1p(e.count) for e in self.entries]
+        # Ordered by the ranking's tie-break, so entry i ranks before entry j on equal scores when i < j.
+        self.entries = sorted(unique_entries(entries).values(), key=tie_break)
+        self.weights = [entry_weight(e) for e in self.entries]
         keys: list[tuple[str, int, int]] = []  # (key, word position, entry)
         initials: list[tuple[str, int, int]] = []
         for i, entry in enumerate(self.entries):
@@ -197,7 +193,7 @@ class Suggester:
                 score += 0.5
             if score > best.get(i, -1.0):
                 best[i] = score
-        ranked = sorted(best, key=lambda i: (-best[i], len(self.entries[i].text), self.entries[i].text))
+        ranked = sorted(best, key=lambda i: (-best[i], i))
         out: list[Suggestion] = []
         seen: set[str] = set()
         for i in ranked:
@@ -210,6 +206,29 @@ class Suggester:
             if len(out) == limit:
                 break
         return out
+
+
+def unique_entries(entries: Iterable[Suggestion]) -> dict[tuple[str, str], Suggestion]:
+    """One entry per (type, lowercased text): the one counted most often, then the smallest (text, lab, url),
+    so the choice never depends on the order documents were read in (an update and a rebuild agree)."""
+    unique: dict[tuple[str, str], Suggestion] = {}
+    for entry in entries:
+        key = (entry.type, entry.text.lower())
+        found = unique.get(key)
+        if found is None or (-entry.count, entry.text, entry.lab, entry.url) < (-found.count, found.text,
+                                                                                found.lab, found.url):
+            unique[key] = entry
+    return unique
+
+
+def entry_weight(entry: Suggestion) -> float:
+    """An entry's score before the match bonuses: its kind, then how many documents it occurs in."""
+    return _TYPE_WEIGHT.get(entry.type, 1.0) + math.log1p(entry.count)
+
+
+def tie_break(entry: Suggestion) -> tuple[int, str, str]:
+    """The order of entries of equal score: shorter text first, then the smaller text, then the type."""
+    return len(entry.text), entry.text, entry.type
 
 
 def _prefix_range(keys: list[str], refs: list[tuple[int, int]], prefix: str) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer.suggest import Suggestion
 
@@ -170,6 +170,13 @@ class TermStats:
             if not forms:
                 del self.surfaces[folded]
 
+    def merge(self, other: TermStats) -> None:
+        """Add the counts of ``other`` (documents counted elsewhere, e.g. in another indexing process)."""
+        self.docs.update(other.docs)
+        self.curated.update(other.curated)
+        for folded, forms in other.surfaces.items():
+            self.surfaces[folded].update(forms)
+
     def shown(self, term: str) -> str:
         """An English term as most often written (PyTorch, not pytorch); ties go to the smallest text."""
         forms = self.surfaces.get(term)
@@ -182,6 +189,23 @@ class TermStats:
                 if docs >= min_term_docs or self.curated.get(term, 0) > 0]
 
 
+class DocSource(NamedTuple):
+    """What one document contributes to the entries besides its terms (kept per document in the file, so
+    an update re-reads only the documents it changed)."""
+
+    title: str
+    repo: str
+    lab: str
+    url: str
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> DocSource:
+        """From a document's stored fields."""
+        repo = (doc.get("extra") or {}).get("repo") or ""
+        return cls(doc.get("title") or "", repo if isinstance(repo, str) else "", doc.get("lab") or "",
+                   doc.get("url") or "")
+
+
 class SuggestionData:
     """Everything the entries are made of: repositories and titles in document order, labs, term counts."""
 
@@ -189,20 +213,37 @@ class SuggestionData:
         self.documents: list[Suggestion] = []
         self.labs: Counter[str] = Counter()
         self.stats = stats if stats is not None else TermStats()
+        self.sources: dict[str, DocSource] | None = {}  # by document id; None once a document had no id
 
     def add_document(self, doc: dict[str, Any]) -> None:
-        title = (doc.get("title") or "").strip()
-        lab = doc.get("lab") or ""
-        repo = ((doc.get("extra") or {}).get("repo") or "").strip()
+        source = DocSource.of(doc)
+        doc_id = doc.get("id")
+        if self.sources is not None:
+            if isinstance(doc_id, str):
+                self.sources[doc_id] = source
+            else:
+                self.sources = None
+        self.add_source(source)
+
+    def add_source(self, source: DocSource) -> None:
+        title, repo, lab, url = source.title.strip(), source.repo.strip(), source.lab, source.url
         if lab:
             self.labs[lab] += 1
         if repo:
-            self.documents.append(Suggestion(repo, "repo", 1, lab, doc.get("url", "")))
+            self.documents.append(Suggestion(repo, "repo", 1, lab, url))
             title = title.split(": ", 1)[1] if title.startswith(repo + ": ") else title
             if title == repo.split("/")[-1]:
                 title = ""
         if title:
-            self.documents.append(Suggestion(title, "title", 1, lab, doc.get("url", "")))
+            self.documents.append(Suggestion(title, "title", 1, lab, url))
+
+    def merge(self, other: SuggestionData) -> None:
+        """Append ``other``'s documents (they come after this one's) and add its counts."""
+        self.documents.extend(other.documents)
+        if self.sources is not None:
+            self.sources = None if other.sources is None else {**self.sources, **other.sources}
+        self.labs.update(other.labs)
+        self.stats.merge(other.stats)
 
     def entries(self, min_term_docs: int = 2) -> list[Suggestion]:
         labs = [Suggestion(lab, "lab", count, lab) for lab, count in sorted(self.labs.items())]

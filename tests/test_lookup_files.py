@@ -5,6 +5,7 @@ the in-memory structures built from the same generation would.
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import logging
 import os
@@ -18,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
+from corpus import Corpus
 from indexer import SearchIndex, rebuild, spelling, suggest, suggest_terms
 from indexer.lexicon import LEXICON_FILE, Lexicon, StoredLexicon, levenshtein, within
 from indexer.query import parse
@@ -98,6 +100,46 @@ def test_an_update_counts_terms_as_a_rebuild_of_the_same_corpus(work: dict[str, 
     updated, rebuilt = term_tables(generation_of(work["index"])), term_tables(generation_of(tmp_path / "rebuilt"))
     assert updated == rebuilt
     assert any(row[0] == MARKER for row in updated[0])
+
+
+def suggestion_tables(generation: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The suggestion file's contents with entry ids replaced by what they stand for (ids are arbitrary)."""
+    with sqlite3.connect(generation / SUGGEST_FILE) as db:
+        entry = "(SELECT text || '|' || type FROM entries e WHERE e.id = {}.entry)"
+        queries = {"entries": "SELECT text, type, count, lab, url, weight, folded FROM entries",
+                   "keys": f"SELECT kind, key, {entry.format('k')}, first FROM keys k",
+                   "tops": f"SELECT kind, prefix, {entry.format('t')}, first FROM tops t",
+                   "term_stats": "SELECT * FROM term_stats", "surfaces": "SELECT * FROM surfaces",
+                   "documents": "SELECT * FROM documents"}
+        return {name: sorted(db.execute(query).fetchall(), key=repr) for name, query in queries.items()}
+
+
+@pytest.mark.parametrize("base_file", ["patched", "suggest-1"])
+def test_an_update_writes_the_suggestion_file_a_rebuild_writes(work: dict[str, Path], tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture, base_file: str) -> None:
+    """Patched from the base's file, or (an older base without a document list) rewritten: either way the
+    same entries, keys, precomputed prefixes and counts as a rebuild of the same corpus, so the same answers."""
+    if base_file == "suggest-1":
+        with sqlite3.connect(generation_of(work["index"]) / SUGGEST_FILE) as db:
+            db.execute("UPDATE meta SET value = 'suggest-1' WHERE key = 'format'")
+            db.execute("DROP TABLE documents")
+    mutate(work["corpus"])
+    corpus = Corpus(work["corpus"])
+    docs = list(corpus.source_documents("github"))
+    retitled = dataclasses.replace(docs[0], title="Pommerman zebracorn agents", content_hash="")
+    corpus.write_source("github", [retitled, *docs[2:]])  # a new title, and a repository gone
+    with caplog.at_level(logging.INFO, logger="indexer.lookups"):
+        update(work["corpus"], work["index"])
+    written = [r.getMessage() for r in caplog.records if r.getMessage().startswith("lookup files of")]
+    assert len(written) == 1 and ("file patched" in written[0]) == (base_file == "patched"), written
+    rebuild(work["corpus"], tmp_path / "rebuilt")
+    updated, rebuilt = generation_of(work["index"]), generation_of(tmp_path / "rebuilt")
+    assert suggestion_tables(updated) == suggestion_tables(rebuilt)
+    new, fresh = (StoredSuggester(g, opened(g).latest_generation()) for g in (updated, rebuilt))
+    texts = [s.text for s in fresh.suggest("", 20)] + ["pommerman z", "brand", "ㄱ", "m", "풀잎", docs[1].title[:6]]
+    for text in prefixes(texts):
+        assert new.suggest(text, 20) == fresh.suggest(text, 20), text
+    assert [s.text for s in new.suggest("pommerman zeb")] == ["Pommerman zebracorn agents"]
 
 
 def test_a_failed_write_leaves_no_file_under_either_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
