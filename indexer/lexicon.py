@@ -23,18 +23,20 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from indexer.keyboard import decompose
-from indexer.sqlitefiles import ThreadConnections, finish_database
+from indexer.sqlitefiles import FileMismatch, ThreadConnections, finish_database
 
 LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
 LEXICON_FILE = "spelling.sqlite"
-FORMAT = "lexicon-1"
+FORMAT = "lexicon-2"
+#: Formats this code corrects from (lexicon-1 has no per-field counts, so an update cannot patch it).
+READ_FORMATS = ("lexicon-1", FORMAT)
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 _LATIN_WORD = re.compile(r"^[A-Za-z]+$")
 
@@ -114,24 +116,45 @@ def term_frequencies(reader: Any) -> dict[str, int]:
     Summed per segment, which is what Whoosh's multi-segment reader reports (deleted documents included
     until a merge), but without its per-term lookup in every other segment: ~10× faster.
     """
-    df: dict[str, int] = {}
+    return largest(field_frequencies(reader))
+
+
+def field_frequencies(reader: Any, segments: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+    """field → term → document frequency summed over the reader's segments (only those named in
+    ``segments``, if given), for LEXICON_FIELDS."""
+    wanted = None if segments is None else set(segments)
+    fields: dict[str, dict[str, int]] = {}
     for fieldname in LEXICON_FIELDS:
         if fieldname not in reader.schema:
             continue
         field: dict[Any, int] = defaultdict(int)
         for leaf, _ in reader.leaf_readers():
-            if fieldname in leaf.schema:
+            if fieldname in leaf.schema and (wanted is None or leaf.segment().segment_id() in wanted):
                 for term, info in leaf.iter_field(fieldname):
                     field[term] += info.doc_frequency()
-        for term, count in field.items():
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            if count > df.get(text, 0):
-                df[text] = count
+        fields[fieldname] = {(t.decode("utf-8") if isinstance(t, bytes) else t): n for t, n in field.items()}
+    return fields
+
+
+def largest(fields: dict[str, dict[str, int]]) -> dict[str, int]:
+    """term → its largest frequency over ``fields``."""
+    df: dict[str, int] = {}
+    for counts in fields.values():
+        for term, count in counts.items():
+            if count > df.get(term, 0):
+                df[term] = count
     return df
 
 
-def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int) -> Path:
-    """Write ``folder``/spelling.sqlite for the term frequencies ``df``."""
+def segment_ids(reader: Any) -> list[str]:
+    return sorted(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers())
+
+
+def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int, *,
+                  fields: dict[str, dict[str, int]] | None = None, segments: Iterable[str] = ()) -> Path:
+    """Write ``folder``/spelling.sqlite for the term frequencies ``df``; with the per-field sums ``fields``
+    of the Whoosh ``segments`` they were counted in, so that an update can add its new segments' counts
+    (:func:`patch_lexicon`) instead of reading every term of every segment."""
     db = sqlite3.connect(":memory:")
     db.executescript("""
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -140,6 +163,7 @@ def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int) -> P
                               PRIMARY KEY (script, length)) WITHOUT ROWID;
         CREATE TABLE candidates (script TEXT, length INTEGER, row INTEGER, term TEXT, df INTEGER,
                                  PRIMARY KEY (script, length, row)) WITHOUT ROWID;
+        CREATE TABLE field_df (field TEXT, term TEXT, df INTEGER, PRIMARY KEY (field, term)) WITHOUT ROWID;
     """)
     db.executemany("INSERT INTO terms VALUES (?, ?)", sorted(df.items()))
     buckets: dict[tuple[str, int], list[tuple[int, str, str]]] = defaultdict(list)
@@ -159,7 +183,36 @@ def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int) -> P
         db.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?)",
                        [(script, length, row, term, -negative) for row, (negative, term, _) in enumerate(rows)])
     meta = {"format": FORMAT, "whoosh_generation": str(whoosh_generation), "terms": str(len(df))}
+    if fields is not None:
+        db.executemany("INSERT INTO field_df VALUES (?, ?, ?)",
+                       ((name, term, n) for name, counts in sorted(fields.items()) for term, n in counts.items()))
+        meta["segments"] = ",".join(sorted(segments))
     return finish_database(db, folder / LEXICON_FILE, meta)
+
+
+def patch_lexicon(folder: Path, reader: Any, whoosh_generation: int, base: Path, base_generation: int) -> Path:
+    """Write ``folder``/spelling.sqlite for ``reader`` from the ``base`` generation's file plus the terms of
+    the segments the base did not have: the same file :func:`write_lexicon` writes for
+    :func:`term_frequencies`. FileMismatch when the base file has no per-field counts for exactly the
+    segments it was written for, or one of them is gone from ``reader`` (merged away)."""
+    connections = ThreadConnections(base / LEXICON_FILE)
+    meta = connections.check(FORMAT, base_generation)
+    before = [name for name in meta.get("segments", "").split(",") if name]
+    now = segment_ids(reader)
+    if not before or not set(before) <= set(now):
+        raise FileMismatch(f"{LEXICON_FILE} of {base.name} was counted over other segments")
+    db = connections.get()
+    fields: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, term, count in db.execute("SELECT field, term, df FROM field_df"):
+        fields[name][term] = count
+    df = dict(db.execute("SELECT term, df FROM terms").fetchall())
+    for name, counts in field_frequencies(reader, set(now) - set(before)).items():
+        field = fields[name]
+        for term, count in counts.items():
+            total = field[term] = field.get(term, 0) + count
+            if total > df.get(term, 0):
+                df[term] = total
+    return write_lexicon(folder, df, whoosh_generation, fields=fields, segments=now)
 
 
 def _codes(alphabet: str, keys: list[str]) -> np.ndarray:
@@ -238,7 +291,7 @@ class StoredLexicon:
 
     def __init__(self, folder: Path, whoosh_generation: int) -> None:
         self._connections = ThreadConnections(folder / LEXICON_FILE)
-        meta = self._connections.check(FORMAT, whoosh_generation)  # FileMismatch if absent or stale
+        meta = self._connections.check(READ_FORMATS, whoosh_generation)  # FileMismatch if absent or stale
         self.df = _TermCounts(self._connections, int(meta["terms"]))
 
     def nearest(self, word: str, *, jamo: bool) -> str | None:

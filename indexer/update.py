@@ -27,7 +27,7 @@ from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
 from indexer.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
-from indexer.lookups import write_lookups
+from indexer.lookups import TouchedDocuments, write_lookups
 from indexer.schema import index_codec
 from indexer.store import (
     check_versions,
@@ -100,6 +100,7 @@ class Changes:
     unchanged: int = 0
     decoded: int = 0  # corpus records decoded (the others were known by their fingerprint)
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
+    stale: dict[str, dict[str, Any]] = field(default_factory=dict)  # stored fields of changed and removed ids
 
     def __bool__(self) -> bool:
         return bool(self.new or self.changed or self.removed)
@@ -107,6 +108,10 @@ class Changes:
     @property
     def touched(self) -> set[str]:
         return {*self.removed, *(f["id"] for f in self.changed), *(f["id"] for f in self.new)}
+
+    def documents(self) -> TouchedDocuments:
+        """The touched documents as the lookup files need them (stored before, indexed now)."""
+        return TouchedDocuments(self.stale, {f["id"]: f for f in [*self.changed, *self.new]})
 
 
 def corpus_changes(corpus: Corpus, indexed: dict[str, tuple[Any, ...]], report: ReadReport
@@ -124,15 +129,24 @@ def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprint
     indexed, and only the other lines are decoded and compared with the stored documents of their ids;
     without them every line is decoded and compared with every stored document's signature.
     """
-    if known is None:
-        indexed = indexed_signatures(ix)
-        return _scan(corpus, report, None, indexed.get, indexed)
     with ix.searcher() as searcher:
-        def old_signature(doc_id: str) -> tuple[Any, ...] | None:
-            stored = searcher.document(id=doc_id)
-            return None if stored is None else signature(stored)
+        if known is None:
+            indexed = indexed_signatures(ix)
+            changes = _scan(corpus, report, None, indexed.get, indexed)
+        else:
+            stored: dict[str, dict[str, Any]] = {}
 
-        return _scan(corpus, report, known, old_signature, known.ids.values())
+            def old_signature(doc_id: str) -> tuple[Any, ...] | None:
+                found = stored[doc_id] = searcher.document(id=doc_id)
+                return None if found is None else signature(found)
+
+            changes = _scan(corpus, report, known, old_signature, known.ids.values())
+            changes.stale = {f["id"]: stored[f["id"]] for f in changes.changed}
+        for doc_id in changes.removed | {f["id"] for f in changes.changed}:
+            found = changes.stale.get(doc_id) or searcher.document(id=doc_id)
+            if found is not None:
+                changes.stale[doc_id] = found
+    return changes
 
 
 def _scan(corpus: Corpus, report: ReadReport, known: Fingerprints | None,
@@ -193,6 +207,7 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
         corpus = Corpus(corpus_path)
         report = ReadReport()
         changes = find_changes(corpus, ix, report, live_fingerprints(live, ix))
+        compared = time.monotonic()
         result = UpdateReport(new=len(changes.new), changed=len(changes.changed), removed=len(changes.removed),
                               unchanged=changes.unchanged, skipped=report.skipped, decoded=changes.decoded,
                               rebuild_seconds=live_meta.get("rebuild_seconds"))
@@ -205,11 +220,18 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
             generation = new_generation_dir(index_path)
         except OSError as exc:
             raise storage_error(exc, index_path, "update") from exc
+        documents = changes.documents()
         try:
+            if 2 * len(changes.touched) < ix.doc_count():  # else the lookup files are written whole
+                documents.recount(procs=2)  # mecab counts the suggestion terms in a second process meanwhile
             link_generation(live, generation)
             commit, result.documents = _apply(generation, changes, progress)
             changes.fingerprints.write(generation, commit)
-            write_lookups(generation, base=live, touched=changes.touched)
+            indexed = time.monotonic()
+            write_lookups(generation, base=live, touched=changes.touched, documents=documents)
+            logger.info("update of %s: corpus compared in %.1f s (%d records decoded), %d documents indexed in "
+                        "%.1f s, lookup files in %.1f s", live.name, compared - started, changes.decoded,
+                        len(changes.changed) + len(changes.new), indexed - compared, time.monotonic() - indexed)
             result.seconds = time.monotonic() - started
             write_meta(generation, generation_meta(
                 corpus, result.documents, len(report.skipped), "update", base=live.name,
@@ -222,6 +244,8 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
+        finally:
+            documents.close()
         result.generation = generation.name
         clean_old_generations(index_path, keep=generation)
     result.seconds = time.monotonic() - started

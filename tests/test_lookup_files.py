@@ -21,7 +21,15 @@ from whoosh import index as whoosh_index
 
 from corpus import Corpus
 from indexer import SearchIndex, rebuild, spelling, suggest, suggest_terms
-from indexer.lexicon import LEXICON_FILE, Lexicon, StoredLexicon, levenshtein, within
+from indexer.lexicon import (
+    LEXICON_FILE,
+    Lexicon,
+    StoredLexicon,
+    field_frequencies,
+    levenshtein,
+    term_frequencies,
+    within,
+)
 from indexer.query import parse
 from indexer.sqlitefiles import FileMismatch, write_database
 from indexer.suggest import Suggester, Suggestion, build_suggester
@@ -140,6 +148,32 @@ def test_an_update_writes_the_suggestion_file_a_rebuild_writes(work: dict[str, P
     for text in prefixes(texts):
         assert new.suggest(text, 20) == fresh.suggest(text, 20), text
     assert [s.text for s in new.suggest("pommerman zeb")] == ["Pommerman zebracorn agents"]
+
+
+def test_an_update_adds_its_segment_to_the_lexicon_as_a_full_count_would(work: dict[str, Path],
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """Patched while segments are only added; counted whole again once a merge removed some."""
+    corpus = Corpus(work["corpus"])
+    seen = set()
+    for round_ in range(9):
+        docs = list(corpus.source_documents("distractor"))
+        corpus.write_source("distractor", [dataclasses.replace(docs[0], text=docs[0].text + f" {MARKER}{round_}x",
+                                                               content_hash=""), *docs[1:]])
+        with caplog.at_level(logging.INFO, logger="indexer.lookups"):
+            caplog.clear()
+            update(work["corpus"], work["index"])
+        how = [r.getMessage() for r in caplog.records if r.getMessage().startswith("lookup files of")][0]
+        seen.add("new segments counted" in how)
+        generation = generation_of(work["index"])
+        with opened(generation).reader() as reader:
+            counted, per_field = term_frequencies(reader), field_frequencies(reader)
+            segments = len(list(reader.leaf_readers()))
+        with sqlite3.connect(generation / LEXICON_FILE) as db:
+            assert dict(db.execute("SELECT term, df FROM terms").fetchall()) == counted, (round_, how)
+            stored = {(f, t): n for f, t, n in db.execute("SELECT field, term, df FROM field_df")}
+        assert stored == {(f, t): n for f, counts in per_field.items() for t, n in counts.items()}
+        assert counted.get(f"{MARKER}{round_}x") == 1
+    assert seen == {True, False} and segments < 8  # patched, and counted whole after the merge
 
 
 def test_a_failed_write_leaves_no_file_under_either_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
