@@ -19,11 +19,11 @@ from whoosh import index as whoosh_index
 
 from corpus import Corpus, ReadReport
 from indexer.analysis import ANALYSIS_VERSION
-from indexer.convert import to_fields
 from indexer.errors import BuildError
 from indexer.lock import WriterLock
 from indexer.lookups import write_lookups
-from indexer.schema import SCHEMA_VERSION, build_schema, index_codec
+from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.segments import fill_index
 from indexer.store import clean_old_generations, new_generation_dir, publish, write_meta
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ _forking_writer = {"parent": 0, "hooked": False}  # the pid whose writer process
 
 def _die_with_parent() -> None:
     """In a process forked while :func:`writer_processes_die_with_parent` is active: get SIGKILL when
-    the writer that forked it dies. Whoosh's sub-writers otherwise wait on their job queue forever
+    the writer that forked it dies. Indexing processes otherwise wait on their job queue forever
     after a SIGKILL of the rebuild, holding the inherited lock file, so the next rebuild would wait."""
     parent = _forking_writer["parent"]
     if parent and sys.platform.startswith("linux"):
@@ -114,21 +114,12 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
         raise storage_error(exc, index_path) from exc
     try:
         ix = whoosh_index.create_in(str(generation), build_schema())
-        # procs > 1: Whoosh forks sub-writers that analyse and write one segment each (no merge).
+        # procs > 1: forked indexing processes analyse and write one segment each (indexer/segments.py).
         with writer_processes_die_with_parent():
-            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1, codec=index_codec())
-            try:
-                count = 0
-                for doc in corpus.documents(report):
-                    writer.add_document(**to_fields(doc))
-                    count += 1
-                    if progress and count % 500 == 0:
-                        progress(count)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            write_lookups(generation, procs=procs)  # spelling and suggestion files, before publishing
+            filled = fill_index(ix, corpus.documents(report), procs=procs, limitmb=limitmb, progress=progress)
+            # spelling and suggestion files, before publishing
+            write_lookups(generation, procs=procs, suggestions=filled.suggestions)
+        count = filled.documents
         seconds = time.monotonic() - started
         write_meta(generation, generation_meta(corpus, count, len(report.skipped), "rebuild",
                                                rebuild_seconds=round(seconds, 3)))

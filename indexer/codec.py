@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections.abc import Sequence
 from itertools import accumulate
 from operator import sub
 from pickle import dumps
@@ -66,7 +67,8 @@ class _LengthsInMemory(whoosh3.W3PerDocReader):
         super().__init__(storage, segment)
         self._length_bytes: dict[str, bytes | None] = {}
 
-    def _lengths(self, fieldname: str) -> bytes | None:
+    def length_codes(self, fieldname: str) -> bytes | None:
+        """The field's length byte of every document (document i at byte i), or None."""
         if fieldname not in self._length_bytes:
             column = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
             # A one-byte column stores document i at byte i; documents after the last stored one are 0.
@@ -77,7 +79,7 @@ class _LengthsInMemory(whoosh3.W3PerDocReader):
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         if docnum > self._doccount:
             raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-        raw = self._lengths(fieldname)
+        raw = self.length_codes(fieldname)
         if raw is None:
             return default
         lbyte = raw[docnum] if docnum < len(raw) else 0
@@ -86,6 +88,26 @@ class _LengthsInMemory(whoosh3.W3PerDocReader):
 
 class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
     """Writes each block's postings with :func:`indexer.blocks.encode`; block headers stay Whoosh's."""
+
+    def add_term_postings(self, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes],
+                          lengths: Sequence[int | None]) -> None:
+        """Every posting of the current term at once (``ids`` ascending; ``values`` empty or one per
+        posting; ``lengths`` the field length Whoosh's writer would pass, None or 0 for none): the same
+        blocks as one :meth:`add_posting` call per posting."""
+        if self._ids:
+            raise ValueError("add_term_postings after add_posting in the same term")
+        limit = self._blocklimit
+        count = len(ids)
+        for start in range(0, count, limit):
+            stop = min(start + limit, count)
+            self._ids = ids[start:stop]
+            self._weights = weights[start:stop]
+            self._values = values[start:stop] if values else []
+            known = [length for length in lengths[start:stop] if length]
+            self._minlength = min(known) if known else None
+            self._maxlength = max(known) if known else 0
+            self._maxweight = max(0, max(self._weights))
+            self._write_block(last=stop == count)
 
     def _write_block(self, last: bool = False) -> None:
         if not self._blockcount:

@@ -1,10 +1,10 @@
 """A SIGKILLed ``python -m indexer rebuild`` takes the processes it forked with it.
 
-``--procs`` defaults to 2, so Whoosh forks sub-writers; they inherit the writers' lock (an flock) and,
-orphaned, would wait on their job queue for ever, so the next rebuild or update would wait the whole
-``--lock-timeout``. tests/test_faults.py kills a rebuild as soon as its generation folder appears, which
-is before any sub-writer exists (its 62 documents are fewer than Whoosh's batch of 100, so they are
-only forked at commit); here the rebuild is killed while its sub-processes are running.
+``--procs`` defaults to 2, so the rebuild forks two indexing processes (indexer/segments.py); they
+inherit the writers' lock (an flock) and, orphaned, would wait on their job queue for ever, so the next
+rebuild or update would wait the whole ``--lock-timeout``. tests/test_faults.py kills a rebuild as soon
+as its generation folder appears; here the rebuild is killed while its indexing processes are running.
+(The lookup files are written in the rebuild's own process, after the indexing processes have ended.)
 """
 from __future__ import annotations
 
@@ -111,36 +111,15 @@ def _kill_and_check(process: subprocess.Popen[bytes], index: Path, children: dic
         raise AssertionError(str(exc)) from exc
 
 
-def test_sigkill_during_the_whoosh_writer_kills_its_sub_writers(rebuild_process: Running) -> None:
+def test_sigkill_while_indexing_kills_the_indexing_processes(rebuild_process: Running) -> None:
     process, index, seen = rebuild_process
 
-    def sub_writers() -> bool:
+    def indexing_processes() -> bool:
         seen.update(_children(process.pid))
         return len(seen) >= 2 or process.poll() is not None
 
-    _wait(sub_writers, timeout=90)
+    _wait(indexing_processes, timeout=90)
     if len(seen) < 2:
-        pytest.fail(f"the rebuild forked {len(seen)} sub-writers (the default --procs is 2)")
+        pytest.fail(f"the rebuild forked {len(seen)} indexing processes (the default --procs is 2)")
     _kill_and_check(process, index, dict(seen))
 
-
-def test_sigkill_while_writing_the_lookup_files_kills_its_workers(rebuild_process: Running) -> None:
-    """After Whoosh's commit the rebuild forks again (the spelling and suggestion files, in ``procs``
-    processes); the Whoosh sub-writers are gone by then, so any new child belongs to that phase."""
-    process, index, seen = rebuild_process
-    writers: set[int] = set()
-    later: dict[int, str] = {}
-
-    def lookup_workers() -> bool:
-        found = _children(process.pid)
-        seen.update(found)
-        if not writers or writers & set(found):
-            writers.update(found)  # the sub-writers start together and end at commit
-            return False
-        later.update(found)
-        return bool(later) or process.poll() is not None
-
-    if not _wait(lookup_workers, timeout=120) or not later:
-        pytest.fail(f"no process forked after the Whoosh sub-writers {sorted(writers)} ended")
-    _wait(lambda: lookup_workers() and len(later) >= 2, timeout=0.5)  # both workers, if in time
-    _kill_and_check(process, index, dict(later))

@@ -1,0 +1,169 @@
+"""Fill a new index with documents, in one process or several, one segment per process.
+
+Each document's contribution to the suggestion index (its title, lab and terms:
+:mod:`indexer.suggest_terms`) is gathered where it is indexed, so a rebuild does not read every stored
+document back and send it through mecab in a second pass.
+
+With ``procs`` > 1 this process reads the corpus and deals documents out in batches, round robin, to
+``procs`` forked indexing processes; each analyses its documents and writes one segment with
+:class:`indexer.bulkwriter.BulkWriter`, and this process lists the segments in the index's table of
+contents. Dealing round robin (not to whichever process is free) keeps the index the same from one
+rebuild to the next. Reading and dealing costs this process a few percent of one core; the indexing
+processes keep both cores busy.
+
+A process that fails or dies makes the whole fill fail with :class:`~indexer.errors.BuildError`; the
+caller throws the half-written generation away.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from corpus import Document
+from indexer.bulkwriter import BulkWriter
+from indexer.convert import to_fields
+from indexer.errors import BuildError
+from indexer.schema import index_codec
+from indexer.suggest_terms import SuggestionData, shared_tagger, term_text
+
+__all__ = ["Filled", "fill_index"]
+
+#: Documents per batch sent to an indexing process: large enough that pickling and queueing cost
+#: little, small enough that the processes start at once and finish together.
+BATCH = 64
+_QUEUED_BATCHES = 4  # per process: how far reading may run ahead of indexing
+_POLL_SECONDS = 1.0
+
+
+@dataclass
+class Filled:
+    documents: int
+    suggestions: SuggestionData  # in document order
+
+
+class _Sink:
+    """Where one process's documents go: its segment writer and its share of the suggestion data."""
+
+    def __init__(self, writer: BulkWriter) -> None:
+        self.writer = writer
+        self.suggestions = SuggestionData()
+        self.count = 0
+
+    def add(self, doc: Document) -> None:
+        fields = to_fields(doc)
+        self.writer.add_document(**fields)
+        self.suggestions.add_document(fields)  # the stored values: the same as the fields'
+        self.suggestions.stats.add(shared_tagger().terms(term_text(fields)))
+        self.count += 1
+
+
+def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitmb: int = 1024,
+               progress: Callable[[int], None] | None = None, batch: int = BATCH) -> Filled:
+    """Index ``documents`` into the empty index ``ix`` and commit."""
+    writer = BulkWriter(ix, codec=index_codec(), limitmb=limitmb)
+    try:
+        if procs <= 1:
+            sink = _Sink(writer)
+            for doc in documents:
+                sink.add(doc)
+                if progress and sink.count % 500 == 0:
+                    progress(sink.count)
+            writer.commit(merge=False)
+            return Filled(sink.count, sink.suggestions)
+        count, parts = _fill_in_processes(ix, documents, procs, progress, batch)
+        writer._close_segment()  # this writer indexed nothing itself: it only writes the table of contents
+        writer._commit_toc([segment for segment, _ in parts if segment is not None])
+        writer._finish()
+        suggestions = SuggestionData()
+        for _, part in parts:  # in segment order, which is the order the index lists documents in
+            suggestions.merge(part)
+        return Filled(count, suggestions)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+
+
+def _fill_in_processes(ix: Any, documents: Iterable[Document], procs: int, progress: Callable[[int], None] | None,
+                       size: int) -> tuple[int, list[tuple[Any, SuggestionData]]]:
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    jobs = [context.Queue(maxsize=_QUEUED_BATCHES) for _ in range(procs)]
+    workers = [context.Process(target=_index_batches, args=(ix, jobs[n], results, n), daemon=True,
+                               name=f"modusearch-indexer-{n}") for n in range(procs)]
+    for worker in workers:
+        worker.start()
+    try:
+        count = 0
+        iterator = iter(documents)
+        turn = 0
+        while batch := list(islice(iterator, size)):
+            _put(jobs[turn], batch, workers[turn])
+            turn = (turn + 1) % procs
+            before, count = count, count + len(batch)
+            if progress and count // 500 > before // 500:
+                progress(count - count % 500)
+        for n in range(procs):
+            _put(jobs[n], None, workers[n])
+        segments = _collect(results, workers)
+        for worker in workers:
+            worker.join()
+        return count, segments
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+        for job_queue in jobs:  # batches a dead process never read must not keep this one from exiting
+            job_queue.cancel_join_thread()
+            job_queue.close()
+
+
+def _put(jobs: Any, item: Any, worker: Any) -> None:
+    """Queue ``item`` for ``worker``, failing instead of waiting forever if the worker is gone."""
+    while True:
+        try:
+            jobs.put(item, timeout=_POLL_SECONDS)
+            return
+        except queue.Full:
+            if not worker.is_alive():
+                raise BuildError(f"{worker.name} stopped (exit code {worker.exitcode}) while indexing") from None
+
+
+def _collect(results: Any, workers: list[Any]) -> list[tuple[Any, SuggestionData]]:
+    """Each process's segment (None if it got no document) and suggestion data, in process order; a
+    BuildError if one failed or died."""
+    segments: dict[int, Any] = {}
+    while len(segments) < len(workers):
+        try:
+            number, segment, error = results.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            dead = [w for n, w in enumerate(workers) if n not in segments and not w.is_alive()]
+            if dead and results.empty():
+                raise BuildError(f"{dead[0].name} stopped (exit code {dead[0].exitcode}) while indexing") from None
+            continue
+        if error:
+            raise BuildError(f"{workers[number].name} failed: {error}")
+        segments[number] = segment
+    return [segments[n] for n in range(len(workers))]
+
+
+def _index_batches(ix: Any, jobs: Any, results: Any, number: int) -> None:
+    """An indexing process: add every batch it is dealt, then finish its segment and send it back."""
+    try:
+        writer = BulkWriter(ix, _lk=False, codec=index_codec())
+        sink = _Sink(writer)
+        while (batch := jobs.get()) is not None:
+            for doc in batch:
+                sink.add(doc)
+        segment = writer._finalize_segment() if sink.count else None
+        if segment is None:
+            writer._close_segment()
+        results.put((number, (segment, sink.suggestions), ""))
+    except BaseException as exc:  # reported to the parent, which fails the whole fill
+        results.put((number, None, f"{type(exc).__name__}: {exc}"))
+        raise
