@@ -17,9 +17,10 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from corpus import Corpus, ReadReport
+from corpus import Corpus, Document, ReadReport
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import BuildError
+from indexer.fingerprints import Fingerprints
 from indexer.lock import WriterLock
 from indexer.lookups import write_lookups
 from indexer.schema import SCHEMA_VERSION, build_schema
@@ -115,8 +116,16 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
     try:
         ix = whoosh_index.create_in(str(generation), build_schema())
         # procs > 1: forked indexing processes analyse and write one segment each (indexer/segments.py).
+        fingerprints = Fingerprints()  # which corpus line each document came from, for the next update
+
+        def documents() -> Iterator[Document]:
+            for digest, doc in corpus.digested_documents(report):
+                fingerprints.add(doc.id, digest)
+                yield doc
+
         with writer_processes_die_with_parent():
-            filled = fill_index(ix, corpus.documents(report), procs=procs, limitmb=limitmb, progress=progress)
+            filled = fill_index(ix, documents(), procs=procs, limitmb=limitmb, progress=progress)
+            fingerprints.write(generation, ix.latest_generation())
             # spelling and suggestion files, before publishing
             write_lookups(generation, procs=procs, suggestions=filled.suggestions)
         count = filled.documents
