@@ -1,8 +1,10 @@
-"""The two analysis shortcuts: the cache of parsed mecab lines (``korean._parsed_line``, a
-``functools.lru_cache``) and width folding that skips text with nothing to fold.
+"""The analysis shortcuts: the caches of what mecab's output stands for (``indexer.analysis.scan.CACHES``:
+units per line, per Latin run, per user-dictionary word and per chunk of mecab output) and width folding
+that skips text with nothing to fold.
 
-The cache must never change a token: the tokens (text, position, characters, boost) with the cache
-cold, warm or bypassed are the same, on real Korean text read from the shared fixtures at run time.
+The caches must never change a token: the tokens (text, position, characters, boost) with the caches
+cold, warm or forgetting all the time are the same, on real Korean text read from the shared fixtures
+at run time.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import fold_width, korean, normalize_query, text_analyzer
+from indexer.analysis import fold_width, normalize_query, scan, text_analyzer
 
 TokenTuple = tuple[str, int, int, int, float]
 
@@ -48,34 +50,39 @@ def _all_tokens(texts: list[str], mode: str) -> list[list[TokenTuple]]:
 
 @pytest.fixture()
 def cleared_cache() -> Iterator[None]:
-    korean._parsed_line.cache_clear()
+    scan.clear_caches()
     yield
-    korean._parsed_line.cache_clear()
+    scan.clear_caches()
 
 
-def test_cache_cold_and_warm_give_the_uncached_tokens(korean_texts: list[str], cleared_cache: None,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    cached = korean._parsed_line
+def _cached() -> int:
+    return sum(len(cache) for caches in scan.CACHES.values() for cache in vars(caches).values())
+
+
+def test_cache_cold_and_warm_give_the_same_tokens(korean_texts: list[str], cleared_cache: None,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(korean, "_parsed_line", cached.__wrapped__)  # the same function without the cache
-        uncached = {mode: _all_tokens(korean_texts, mode) for mode in ("index", "query")}
-    assert cached.cache_info().currsize == 0
-    # Index-time analysis decompounds (연구소 → 연구, 소) and query-time does not: the cache is keyed on both.
-    assert uncached["index"] != uncached["query"]
+        for caches in scan.CACHES.values():  # forget everything every few entries
+            for cache in vars(caches).values():
+                patch.setattr(cache, "maxsize", 4)
+        forgetting = {mode: _all_tokens(korean_texts, mode) for mode in ("index", "query")}
+    scan.clear_caches()
+    # Index-time analysis decompounds (연구소 → 연구, 소) and query-time does not: one set of caches per mode.
+    assert forgetting["index"] != forgetting["query"]
 
     cold = _all_tokens(korean_texts, "index")
-    misses = cached.cache_info().misses
-    assert misses > 0
+    filled = _cached()
+    assert filled > 1000
     warm = _all_tokens(korean_texts, "index")
-    assert cached.cache_info().misses == misses  # every line of the second run came from the cache
-    query_after_index = _all_tokens(korean_texts, "query")  # the cache is full of index-mode lines
+    assert _cached() == filled  # the second run computed nothing: every chunk came from the cache
+    query_after_index = _all_tokens(korean_texts, "query")  # the index-mode caches are full
     query_warm = _all_tokens(korean_texts, "query")
 
     for i, text in enumerate(korean_texts):
-        assert cold[i] == uncached["index"][i], text[:80]
-        assert warm[i] == uncached["index"][i], text[:80]
-        assert query_after_index[i] == uncached["query"][i], text[:80]
-        assert query_warm[i] == uncached["query"][i], text[:80]
+        assert cold[i] == forgetting["index"][i], text[:80]
+        assert warm[i] == forgetting["index"][i], text[:80]
+        assert query_after_index[i] == forgetting["query"][i], text[:80]
+        assert query_warm[i] == forgetting["query"][i], text[:80]
 
 
 def test_cached_lines_land_on_their_own_occurrence(korean_texts: list[str], cleared_cache: None) -> None:

@@ -21,6 +21,19 @@ def _is_latin_word(text: str) -> bool:
     return text.isascii() and text.isalpha()
 
 
+def index_form(text: str) -> str | None:
+    """What LowercaseFilter followed by the default EnglishStemFilter makes of one token's text: None
+    for a stop word (the token is dropped), the stem of a longer ASCII word, the lowercased text
+    otherwise. The index-time fast path stores it in each cached unit of mecab output."""
+    text = text.lower()
+    if _is_latin_word(text):
+        if text in STOP_WORDS:
+            return None
+        if len(text) > 3:
+            return stem(text)
+    return text
+
+
 class EnglishStemFilter(Filter):
     """Stems ASCII words with nltk's Snowball stemmer (no nltk data needed) and drops English stop words."""
 

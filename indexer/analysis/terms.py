@@ -1,21 +1,46 @@
-"""The index-time fast path: the terms the analyzers yield, as plain lists, without Token objects."""
+"""The index-time fast path: the terms the analyzers yield, as plain lists, without Token objects.
+
+:func:`index_terms` walks the same cached units of mecab output as the Token chain
+(``KoreanTokenizer | LowercaseFilter | EnglishStemFilter``) but appends each unit's precomputed index
+forms; :func:`bigram_terms` collects a value's Hangul bigrams with one regular-expression scan.
+"""
 from __future__ import annotations
 
-from indexer.analysis.bigram import bigrams
+import re
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, is_not
+
+from indexer.analysis.scan import index_units
+from indexer.analysis.userdict import default_user_dictionary
+
+_FORMS, _STEPS = attrgetter("forms"), attrgetter("steps")
+
+# At each position: the bigram starting there, or a syllable with no Hangul on either side. Width
+# folding is not needed: it never makes or breaks a Hangul syllable.
+_BIGRAM = re.compile(r"(?=([\uac00-\ud7a3]{2}|(?<![\uac00-\ud7a3])[\uac00-\ud7a3](?![\uac00-\ud7a3])))")
 
 
 def index_terms(value: str) -> tuple[list[str], list[int]]:
-    """The texts and positions ``text_analyzer()(value, positions=True, mode="index")`` yields."""
-    from indexer.analysis import text_analyzer
+    """The texts and positions ``text_analyzer()(value, positions=True, mode="index")`` yields, in order.
 
-    texts: list[str] = []
-    positions: list[int] = []
-    for token in text_analyzer()(value, positions=True, mode="index"):
-        texts.append(token.text)
-        positions.append(token.pos)
-    return texts, positions
+    >>> index_terms("U-Net으로 모두의연구소에서")
+    (['net', 'unet', '모두의연구소', '모두', '연구소'], [0, 0, 1, 1, 2])
+    """
+    units = index_units(value, default_user_dictionary())
+    # All in C: the units' forms and position steps joined, the steps summed into positions.
+    texts = list(chain.from_iterable(map(_FORMS, units)))
+    positions = list(accumulate(chain.from_iterable(map(_STEPS, units)), initial=-1))
+    del positions[0]
+    if None in texts:  # a unit that ends in stop words or positions without a form
+        positions = list(compress(positions, map(is_not, texts, repeat(None))))
+        texts = [text for text in texts if text is not None]
+    return texts, positions  # type: ignore[return-value]
 
 
 def bigram_terms(value: str) -> list[str]:
-    """The texts ``bigram_analyzer()(value)`` yields."""
-    return [gram for gram, _, _ in bigrams(value)]
+    """The texts ``bigram_analyzer()(value)`` yields, in order.
+
+    >>> bigram_terms("의료영상 분할 및")
+    ['의료', '료영', '영상', '분할', '및']
+    """
+    return _BIGRAM.findall(value)

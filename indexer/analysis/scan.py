@@ -1,0 +1,257 @@
+"""Reading a text into cached units with mecab-ko: the one scan behind
+:func:`~indexer.analysis.korean.morphemes` and :func:`~indexer.analysis.terms.index_terms`.
+
+mecab prints one line per morpheme. Looking each line up in a cache still costs a few hundred Python
+steps per line, and a document has about 800 lines, so the scan asks mecab for *chunks* instead: the
+morphemes between two stretches of whitespace (an eojeol, a URL, a line of code), which a corpus
+repeats even more than lines. A chunk is cached as one unit (its lines read exactly as the line scan
+reads them), so a document costs about 300 lookups and a few calls that run in C.
+
+mecab is told to print each morpheme as ``<whitespace before it>\\x01<surface>\\x1f<features>\\x02``;
+the chunks are the text between non-empty whitespace. A chunk reading is used only when the
+whitespace and surfaces spell the text back exactly: a text mecab sees differently (a lone surrogate,
+a NUL, our marker characters, a line break character that is not whitespace to mecab and would split
+the line scan's lines) goes through the line scan, the original algorithm, instead.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable
+from operator import attrgetter
+
+from indexer.analysis.normalize import fold_width
+from indexer.analysis.units import ATTACHED, Line, Unit, join_units, latin_unit, parse_line, user_unit
+from indexer.analysis.userdict import UserDictionary, UserEntry
+
+_CHUNKED = "--node-format=%pS\x01%m\x1f%H\x02 --eos-format= "
+_MARKERS = ("\x01", "\x02", "\x1f")
+_GAP = re.compile("\x02([^\x01]+)\x01")  # the whitespace between two chunks
+# Characters str.splitlines() breaks at that mecab does not skip as whitespace: a surface holding one
+# is cut in two by the line scan, so its chunk is left to the line scan.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class Tagger:
+    """mecab-ko Taggers, one of each output format per thread (cheap: the dictionary is memory-mapped
+    and shared)."""
+
+    _local = threading.local()
+
+    @classmethod
+    def _tagger(cls, name: str, arguments: str) -> object:
+        tagger = getattr(cls._local, name, None)
+        if tagger is None:
+            import mecab_ko
+
+            tagger = mecab_ko.Tagger(arguments)
+            setattr(cls._local, name, tagger)
+        return tagger
+
+    @classmethod
+    def parse(cls, text: str) -> str:
+        """mecab's usual output: ``surface<TAB>features`` lines, then EOS."""
+        tagger = cls._tagger("lines", "")
+        try:
+            return tagger.parse(text)  # type: ignore[attr-defined, no-any-return]
+        except (TypeError, UnicodeEncodeError):  # lone surrogates cannot be passed to mecab as UTF-8
+            return tagger.parse(text.encode("utf-8", "replace").decode("utf-8"))  # type: ignore[attr-defined, no-any-return]
+
+    @classmethod
+    def parse_chunked(cls, text: str) -> str | None:
+        """The output the chunk scan reads; None for text mecab cannot take as it is."""
+        try:
+            return cls._tagger("chunks", _CHUNKED).parse(text)  # type: ignore[attr-defined, no-any-return]
+        except (TypeError, UnicodeEncodeError):
+            return None
+
+
+#: A chunk the chunk scan must not be trusted with: its text never occurs in a scanned segment.
+_UNTRUSTED = Unit(_MARKERS[0], (), (), ())
+_TEXT = attrgetter("text")
+
+
+class _Cache(dict):  # type: ignore[type-arg]
+    """A dictionary that computes a missing value with ``compute`` and forgets everything when full.
+
+    A hit costs one dictionary lookup; values depend only on their key, so forgetting never changes
+    a result.
+    """
+
+    def __init__(self, compute: Callable[..., object], maxsize: int) -> None:
+        super().__init__()
+        self.compute = compute
+        self.maxsize = maxsize
+
+    def __missing__(self, key: object) -> object:
+        value = self.compute(key)
+        if len(self) >= self.maxsize:
+            self.clear()
+        self[key] = value
+        return value
+
+
+class Caches:
+    """Everything that depends only on mecab's output, for one analysis mode (index or query)."""
+
+    def __init__(self, index: bool) -> None:
+        self.lines = _Cache(lambda line: parse_line(line, index), 1 << 18)
+        self.latin = _Cache(latin_unit, 1 << 16)
+        self.user = _Cache(user_unit, 1 << 12)
+        self.chunks = _Cache(self._chunk, 1 << 18)
+
+    def clear(self) -> None:
+        for cache in (self.lines, self.latin, self.user, self.chunks):
+            cache.clear()
+
+    def _chunk(self, chunk: str) -> Unit:
+        """One chunk of mecab output, read as the line scan reads its lines, as one unit."""
+        if _LINE_BREAKS.search(chunk):
+            return _UNTRUSTED
+        lines = [node.replace("\x1f", "\t", 1) for node in chunk.split("\x02\x01")]
+        text = "".join(line.partition("\t")[0] for line in lines)
+        found: list[tuple[Unit, int]] = []
+        _scan_lines(text, lines, 0, self, found)
+        return join_units(text, found)
+
+
+CACHES = {True: Caches(True), False: Caches(False)}
+
+
+def clear_caches() -> None:
+    for caches in CACHES.values():
+        caches.clear()
+
+
+# -- scanning a text -----------------------------------------------------------------------------
+
+def scan(text: str, index: bool, userdict: UserDictionary, *, chunked: bool = True) -> list[tuple[Unit, int]]:
+    """The units of ``text`` (width-folded first) with their start offsets, in order. ``chunked=False``
+    reads every segment line by line, the reference the chunk reading is tested against."""
+    text = fold_width(text)
+    caches = CACHES[index]
+    found: list[tuple[Unit, int]] = []
+    for begin, end, entry in _pieces(text, userdict):
+        if entry is not None:
+            found.append((caches.user[entry], begin))
+            continue
+        segment = text[begin:end]
+        read = _read_chunks(segment, caches) if chunked else None
+        if read is None:
+            _scan_lines(segment, Tagger.parse(segment).splitlines(), begin, caches, found)
+            continue
+        cursor = begin
+        for gap, chunk in zip(*read, strict=True):
+            cursor += len(gap)
+            if chunk.morphs:
+                found.append((chunk, cursor))
+            cursor += len(chunk.text)
+    return found
+
+
+def index_units(text: str, userdict: UserDictionary) -> list[Unit]:
+    """The index-mode units of ``text`` in order, without offsets: what :func:`scan` finds, for the
+    index-time fast path."""
+    text = fold_width(text)
+    caches = CACHES[True]
+    units: list[Unit] = []
+    for begin, end, entry in _pieces(text, userdict):
+        if entry is not None:
+            units.append(caches.user[entry])
+            continue
+        segment = text[begin:end]
+        read = _read_chunks(segment, caches)
+        if read is None:
+            found: list[tuple[Unit, int]] = []
+            _scan_lines(segment, Tagger.parse(segment).splitlines(), begin, caches, found)
+            units += [unit for unit, _ in found]
+        else:
+            units += read[1]
+    return units
+
+
+def _pieces(text: str, userdict: UserDictionary) -> list[tuple[int, int, UserEntry | None]]:
+    """``text`` cut at its user-dictionary words: (start, end, None) for a stretch mecab reads (only
+    those with more than whitespace), (start, end, entry) for a dictionary word."""
+    pieces: list[tuple[int, int, UserEntry | None]] = []
+    cursor = 0
+    for start, end, entry in userdict.spans(text):
+        if start < cursor:
+            continue
+        if text[cursor:start].strip():
+            pieces.append((cursor, start, None))
+        pieces.append((start, end, entry))
+        attached = ATTACHED.match(text, end)
+        cursor = attached.end() if attached else end
+    if text[cursor:].strip():
+        pieces.append((cursor, len(text), None))
+    return pieces
+
+
+def _read_chunks(segment: str, caches: Caches) -> tuple[list[str], list[Unit]] | None:
+    """(the whitespace before each chunk, the chunks) of ``segment``, or None when the chunks do not
+    spell the segment back (see the module docstring)."""
+    if any(marker in segment for marker in _MARKERS):
+        return None
+    out = Tagger.parse_chunked(segment)
+    if out is None or not out.endswith("\x02"):
+        return None
+    lead, _, rest = out.partition("\x01")
+    pieces = _GAP.split(rest[:-1])
+    gaps = pieces[1::2]
+    gaps.insert(0, lead)
+    chunks: list[Unit] = list(map(caches.chunks.__getitem__, pieces[0::2]))
+    spelled = [""] * (2 * len(chunks))
+    spelled[0::2] = gaps
+    spelled[1::2] = map(_TEXT, chunks)
+    # Text after the last morpheme is whitespace or what mecab never saw (after a NUL): no morphemes.
+    if not segment.startswith("".join(spelled)):
+        return None
+    return gaps, chunks
+
+
+def _scan_lines(segment: str, lines: Iterable[str], begin: int, caches: Caches,
+                found: list[tuple[Unit, int]]) -> None:
+    """Append the units of mecab's ``lines`` for ``segment`` (which starts at ``begin`` in the text).
+
+    Each line's surface is looked up from where the previous one ended (mecab skips whitespace); a
+    line whose surface is not there (a lone surrogate mecab saw as "?") is skipped. Touching
+    Latin/number/joiner lines make one unit.
+    """
+    parsed_lines, latin = caches.lines, caches.latin
+    find = segment.find
+    append = found.append
+    cursor = 0
+    run: list[tuple[str, str]] = []  # the Latin pieces touching each other so far
+    run_start = 0
+    for line in lines:
+        parsed: Line | None = parsed_lines[line]
+        if parsed is None:
+            continue
+        surface, piece, unit = parsed
+        at = find(surface, cursor)
+        if at < 0:
+            continue
+        if piece is not None:
+            if run and at != cursor:  # cursor is still where the run's last piece ended
+                run_unit = latin[tuple(run)]
+                if run_unit is not None:
+                    append((run_unit, begin + run_start))
+                run = []
+            if not run:
+                run_start = at
+            run.append(piece)
+            cursor = at + len(surface)
+            continue
+        cursor = at + len(surface)
+        if run:
+            run_unit = latin[tuple(run)]
+            if run_unit is not None:
+                append((run_unit, begin + run_start))
+            run = []
+        if unit is not None:
+            append((unit, begin + at))
+    if run:
+        run_unit = latin[tuple(run)]
+        if run_unit is not None:
+            append((run_unit, begin + run_start))
