@@ -18,6 +18,7 @@ one process of a parallel rebuild); updates keep Whoosh's writer.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -118,13 +119,11 @@ class BulkWriter(SegmentWriter):
             texts, positions = index_terms(value)
             grouped: dict[str, list[int]] = {}
             for text, pos in zip(texts, positions, strict=True):
-                if text in grouped:
-                    grouped[text].append(pos)
-                else:
-                    grouped[text] = [pos]
+                grouped.setdefault(text, []).append(pos)
             encode = plan.field.format.encode
+            get = terms.get
             for text, poslist in grouped.items():
-                postings = terms.get(text)
+                postings = get(text)
                 if postings is None:
                     postings = terms[text] = _Postings(True)
                 postings.docs.append(docnum)
@@ -133,11 +132,9 @@ class BulkWriter(SegmentWriter):
             return len(texts) if plan.scorable else 0
         if plan.kind == _FREQUENCIES:
             texts = plan.terms(value)  # type: ignore[misc]
-            counts: dict[str, int] = {}
-            for text in texts:
-                counts[text] = counts.get(text, 0) + 1
-            for text, count in counts.items():
-                postings = terms.get(text)
+            get = terms.get
+            for text, count in Counter(texts).items():
+                postings = get(text)
                 if postings is None:
                     postings = terms[text] = _Postings(False)
                 postings.docs.append(docnum)
