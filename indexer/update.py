@@ -24,6 +24,7 @@ from typing import Any
 from corpus import Corpus, ReadReport
 from corpus.store import parse_record
 from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
+from indexer.bulkwriter import BulkWriter
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
 from indexer.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
@@ -101,6 +102,8 @@ class Changes:
     decoded: int = 0  # corpus records decoded (the others were known by their fingerprint)
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
     stale: dict[str, dict[str, Any]] = field(default_factory=dict)  # stored fields of changed and removed ids
+    docnums: dict[str, int] = field(default_factory=dict)  # their document numbers in the live generation
+    segments: list[str] = field(default_factory=list)  # the live generation's segments, which number them
 
     def __bool__(self) -> bool:
         return bool(self.new or self.changed or self.removed)
@@ -129,7 +132,7 @@ def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprint
     indexed, and only the other lines are decoded and compared with the stored documents of their ids;
     without them every line is decoded and compared with every stored document's signature.
     """
-    with ix.searcher() as searcher:
+    with ix.reader() as reader:
         if known is None:
             indexed = indexed_signatures(ix)
             changes = _scan(corpus, report, None, indexed.get, indexed)
@@ -137,16 +140,38 @@ def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprint
             stored: dict[str, dict[str, Any]] = {}
 
             def old_signature(doc_id: str) -> tuple[Any, ...] | None:
-                found = stored[doc_id] = searcher.document(id=doc_id)
-                return None if found is None else signature(found)
+                docnum = live_docnum(reader, doc_id)
+                if docnum is None:
+                    return None
+                found = stored[doc_id] = reader.stored_fields(docnum)
+                return signature(found)
 
             changes = _scan(corpus, report, known, old_signature, known.ids.values())
             changes.stale = {f["id"]: stored[f["id"]] for f in changes.changed}
         for doc_id in changes.removed | {f["id"] for f in changes.changed}:
-            found = changes.stale.get(doc_id) or searcher.document(id=doc_id)
-            if found is not None:
-                changes.stale[doc_id] = found
+            docnum = live_docnum(reader, doc_id)
+            if docnum is not None:
+                changes.docnums[doc_id] = docnum
+                if doc_id not in changes.stale:
+                    changes.stale[doc_id] = reader.stored_fields(docnum)
+        changes.segments = _segment_ids(reader)
     return changes
+
+
+def live_docnum(reader: Any, doc_id: str) -> int | None:
+    """The document number of the undeleted document with id ``doc_id`` (ids are unique), or None.
+
+    A term lookup per segment: ``searcher.document(id=...)`` would also build a query, a scorer and a
+    matcher per segment, ten times the work."""
+    for leaf, offset in reader.leaf_readers():
+        if ("id", doc_id) in leaf:
+            for docnum in leaf.postings("id", doc_id).all_ids():  # deleted documents are filtered out
+                return int(offset + docnum)
+    return None
+
+
+def _segment_ids(reader: Any) -> list[str]:
+    return [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
 
 
 def _scan(corpus: Corpus, report: ReadReport, known: Fingerprints | None,
@@ -257,14 +282,20 @@ def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] |
     ix = open_generation(generation)
     with ix.reader() as reader:
         segments = len(list(reader.leaf_readers()))
-    writer = ix.writer(codec=index_codec())
+    merge = segments >= MERGE_AT_SEGMENTS
+    # Whoosh's writer only to merge: otherwise the new segment is written the way a rebuild writes one.
+    writer = ix.writer(codec=index_codec()) if merge else BulkWriter(ix, codec=index_codec())
     try:
         # One searcher for every deletion: update_document() would open a new one over all segments
         # per document, which made a 1% update of 100k documents take minutes.
         stale = sorted(changes.removed | {fields["id"] for fields in changes.changed})
         with writer.searcher() as searcher:
-            for doc_id in stale:
-                writer.delete_by_term("id", doc_id, searcher=searcher)
+            if _segment_ids(searcher.reader()) == changes.segments and set(changes.docnums) == set(stale):
+                for docnum in sorted(changes.docnums.values()):  # numbered as in the live generation
+                    writer.delete_document(docnum)
+            else:
+                for doc_id in stale:
+                    writer.delete_by_term("id", doc_id, searcher=searcher)
         for count, fields in enumerate([*changes.changed, *changes.new], start=1):
             writer.add_document(**fields)
             if progress and count % 100 == 0:
@@ -273,7 +304,7 @@ def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] |
         writer.cancel()
         raise
     # Merging rewrites segments: cheap for small ones, so only once they pile up.
-    writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
+    writer.commit(merge=merge)
     ix = open_generation(generation)
     return int(ix.latest_generation()), int(ix.doc_count())
 

@@ -114,8 +114,9 @@ def test_a_digest_has_a_fixed_size() -> None:
 
 
 def test_an_update_writes_the_file_and_the_next_one_decodes_only_changed_lines(work: dict[str, Path]) -> None:
+    (live(work["index"]) / FINGERPRINT_FILE).unlink()  # as a generation written before the file existed
     mutate(work["corpus"])
-    first = update(work["corpus"], work["index"])  # the rebuilt generation has no file: every line is read
+    first = update(work["corpus"], work["index"])  # every line is read, and the new generation gets a file
     assert (first.new, first.changed, first.removed, first.decoded) == (1, 1, 1, 62)
     generation = live(work["index"])
     found = read_fingerprints(generation, *commit_and_count(generation))
@@ -137,6 +138,7 @@ def test_an_update_writes_the_file_and_the_next_one_decodes_only_changed_lines(w
 def test_the_fast_path_gives_the_index_a_full_comparison_gives(crawled: dict[str, Path], tmp_path: Path) -> None:
     fast, full = copy_crawled(crawled, tmp_path / "fast"), copy_crawled(crawled, tmp_path / "full")
     fingerprinted(fast)
+    (live(full["index"]) / FINGERPRINT_FILE).unlink()
     ids = [mutate(work["corpus"]) for work in (fast, full)][0]
     by_digest, by_reading = update(fast["corpus"], fast["index"]), update(full["corpus"], full["index"])
     assert (by_digest.decoded, by_reading.decoded) == (2, 62)
@@ -203,14 +205,12 @@ def test_the_first_source_wins_and_broken_records_are_reported_as_before(work: d
     assert [h.id for h in hits][:1] == [docs[0].id]
 
 
-def test_a_rebuild_with_the_file_is_updated_on_the_fast_path(work: dict[str, Path], tmp_path: Path) -> None:
+def test_a_rebuild_writes_the_file_and_the_next_update_takes_the_fast_path(work: dict[str, Path],
+                                                                           tmp_path: Path) -> None:
     index = tmp_path / "fresh"
-    rebuild(work["corpus"], index)
-    generation = live(index)
-    collector = Fingerprints()
-    for _ in collector.collect(Corpus(work["corpus"]).digested_documents()):
-        pass
-    collector.write(generation, commit_and_count(generation)[0])
+    rebuild(work["corpus"], index, procs=2)
+    found = read_fingerprints(live(index), *commit_and_count(live(index)))
+    assert sorted(found.ids.values()) == sorted(d.id for d in Corpus(work["corpus"]).documents())
     mutate(work["corpus"])
     report = update(work["corpus"], index)
     assert report.decoded == 2 and report.changes == 3
