@@ -48,7 +48,8 @@ from indexer.suggest import (
 from indexer.suggest_terms import DocSource, TermStats
 
 SUGGEST_FILE = "suggest.sqlite"
-FORMAT = "suggest-2"
+#: suggest-3: term counts over whole fields, read in the analysis's segments (indexer/suggest_terms.py)
+FORMAT = "suggest-3"
 #: Formats this code answers from (suggest-1 has no documents table, so an update cannot patch it).
 READ_FORMATS = ("suggest-1", FORMAT)
 #: Prefixes matching more keys than this get their best entries precomputed.
@@ -92,7 +93,7 @@ def write_suggestions(folder: Path, suggester: Suggester, stats: TermStats, whoo
 def patch_suggestions(folder: Path, base: Path, base_generation: int, entries: Iterable[Suggestion],
                       stats: TermStats, gone: Iterable[str], fresh: Mapping[str, DocSource],
                       whoosh_generation: int, *, top_threshold: int = TOP_THRESHOLD) -> Path:
-    """Write ``folder``/suggest.sqlite from ``base``'s file (FileMismatch unless it is a suggest-2 file of
+    """Write ``folder``/suggest.sqlite from ``base``'s file (FileMismatch unless it is a file of this FORMAT of
     Whoosh commit ``base_generation``): ``entries`` are all the entries of the new generation; the
     documents ``gone`` (removed or replaced) leave the documents table and ``fresh`` ones enter it."""
     path = base / SUGGEST_FILE
@@ -136,7 +137,7 @@ def patch_suggestions(folder: Path, base: Path, base_generation: int, entries: I
 
 
 def read_sources(base: Path, base_generation: int) -> dict[str, DocSource]:
-    """The documents table of ``base``'s suggest-2 file; FileMismatch if it has none for that commit."""
+    """The documents table of ``base``'s file; FileMismatch if it has none for that commit."""
     connections = ThreadConnections(base / SUGGEST_FILE)
     meta = connections.check(FORMAT, base_generation)
     if not meta.get("documents"):

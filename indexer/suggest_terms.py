@@ -1,10 +1,14 @@
 """What the suggestion index offers, gathered from stored documents at index time.
 
 Titles and repository names come from each document, labs are counted per document, and terms are the
-nouns, compound nouns (mecab-ko) and user-dictionary words of the start of each document plus its English
-words, offered once they occur in two documents. The term counts are kept per term (:class:`TermStats`),
-so an update adds the documents it indexes and subtracts the ones it replaces or removes, instead of
-running mecab over the whole corpus again.
+nouns, compound nouns (mecab-ko) and user-dictionary words of each document's title, headings,
+description and body plus its English words, offered once they occur in two documents. mecab reads each
+field in the stretches the index analysis gives it (cut at user-dictionary words), so a rebuild, which
+takes a document's terms right after indexing it, finds mecab's output for them already in
+:func:`indexer.analysis.scan.chunk_outputs`'s small cache instead of running mecab twice.
+
+The term counts are kept per term (:class:`TermStats`), so an update adds the documents it indexes and
+subtracts the ones it replaces or removes, instead of running mecab over the whole corpus again.
 
 Every choice between equally good candidates is made by a fixed rule (the smallest text), never by the
 order documents were read in, so an update and a rebuild of the same corpus offer the same terms.
@@ -20,9 +24,13 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any, NamedTuple
 
+from indexer.analysis.scan import Tagger as ScanTagger
+from indexer.analysis.scan import chunk_outputs, mecab_segments
 from indexer.suggest import Suggestion
 
-_BODY_CHARS = 4000  # frequent terms come from the start of each body: enough, and bounded
+_TERM_FIELDS = ("title", "headings", "description", "body")
+#: A document's text fields that terms are taken from (:func:`term_text`).
+TermText = tuple[str, ...]
 _NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "SN", "XR"})
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*(?:[-.][A-Za-z0-9]+)*")
 _STOPWORDS = frozenset("""a an and are as at be by for from has have in is it its of on or that the this to was were
@@ -42,26 +50,25 @@ class DocTerms:
 
 
 class Tagger:
-    """mecab-ko, opened once per process (the dictionary is memory-mapped)."""
+    """Term extraction with mecab-ko (the analysis's taggers, one per thread) and the user dictionary."""
 
     def __init__(self) -> None:
-        import mecab_ko
-
         from indexer.analysis.userdict import default_user_dictionary
 
-        self._tagger = mecab_ko.Tagger()
         self._userdict = default_user_dictionary()
 
-    def terms(self, text: str) -> DocTerms:
-        found = DocTerms(words=self.noun_phrases(text), dictionary=self.dictionary_words(text))
+    def terms(self, texts: TermText) -> DocTerms:
+        found = DocTerms()
+        for text in texts:
+            found.words |= self.noun_phrases(text)
+            found.dictionary |= self.dictionary_words(text)
+            for word, count in Counter(_LATIN_WORD.findall(text)).items():
+                folded = word.lower()
+                if len(folded) < 3 or folded in _STOPWORDS or folded.isdigit():
+                    continue
+                found.surfaces[(folded, word)] += count
+                found.words.add(folded)
         found.words |= found.dictionary
-        for match in _LATIN_WORD.finditer(text):
-            word = match.group(0)
-            folded = word.lower()
-            if len(folded) < 3 or folded in _STOPWORDS or folded.isdigit():
-                continue
-            found.surfaces[(folded, word)] += 1
-            found.words.add(folded)
         return found
 
     def dictionary_words(self, text: str) -> set[str]:
@@ -69,33 +76,65 @@ class Tagger:
         return {entry.word for _, _, entry in self._userdict.spans(text) if _has_hangul(entry.word)}
 
     def noun_phrases(self, text: str) -> set[str]:
-        """Nouns and compound nouns written as one word (강화학습을 → 강화학습, 강화, 학습)."""
+        """Nouns and compound nouns written as one word (강화학습을 → 강화학습, 강화, 학습).
+
+        A run of nouns never crosses whitespace, so the answer is the union of each whitespace-separated
+        chunk's, and a chunk's is cached (the same chunks recur all over a corpus).
+        """
         found: set[str] = set()
-        run: list[str] = []
-        cursor = 0
-        open_run = True  # False once a non-noun ended the run inside the current word
-        for line in self._tagger.parse(text).splitlines():
-            surface, tab, feature = line.partition("\t")
-            if not tab:
+        for segment in mecab_segments(text, self._userdict):
+            chunks = chunk_outputs(segment)
+            if chunks is None:  # text mecab reads differently from how it is written: line by line
+                found |= _noun_phrases(segment, ScanTagger.parse(segment).splitlines())
                 continue
-            start = text.find(surface, cursor)
-            if start < 0:
-                continue
-            if start != cursor:  # a space or punctuation: a new word begins
-                if run:
-                    _close(run, found)
-                open_run = True
-            cursor = start + len(surface)
-            tag = feature.split(",", 1)[0].split("+", 1)[0]
-            if open_run and tag in _NOUN_TAGS:
-                run.append(surface)
-            else:
-                if run:
-                    _close(run, found)
-                open_run = False
-        if run:
-            _close(run, found)
+            for chunk in chunks:
+                found |= _CHUNK_NOUNS[chunk]
         return found
+
+
+def _noun_phrases(text: str, lines: Iterable[str]) -> set[str]:
+    """The noun phrases of mecab's output ``lines`` for ``text``."""
+    found: set[str] = set()
+    run: list[str] = []
+    cursor = 0
+    open_run = True  # False once a non-noun ended the run inside the current word
+    for line in lines:
+        surface, tab, feature = line.partition("\t")
+        if not tab:
+            continue
+        start = text.find(surface, cursor)
+        if start < 0:
+            continue
+        if start != cursor:  # a space or punctuation: a new word begins
+            if run:
+                _close(run, found)
+            open_run = True
+        cursor = start + len(surface)
+        tag = feature.split(",", 1)[0].split("+", 1)[0]
+        if open_run and tag in _NOUN_TAGS:
+            run.append(surface)
+        else:
+            if run:
+                _close(run, found)
+            open_run = False
+    if run:
+        _close(run, found)
+    return found
+
+
+class _ChunkNouns(dict):  # type: ignore[type-arg]
+    """A chunk of mecab output → its noun phrases, computed on first use; forgets everything when full."""
+
+    def __missing__(self, chunk: str) -> frozenset[str]:
+        lines = [node.replace("\x1f", "\t", 1) for node in chunk.split("\x02\x01")]
+        value = frozenset(_noun_phrases("".join(line.partition("\t")[0] for line in lines), lines))
+        if len(self) >= 1 << 18:
+            self.clear()
+        self[chunk] = value
+        return value
+
+
+_CHUNK_NOUNS = _ChunkNouns()
 
 
 def _close(run: list[str], found: set[str]) -> None:
@@ -115,14 +154,13 @@ def shared_tagger() -> Tagger:
     return Tagger()
 
 
-def term_text(doc: dict[str, Any]) -> str:
-    """The part of a stored document that terms are taken from."""
-    return " ".join([doc.get("title") or "", doc.get("headings") or "", doc.get("description") or "",
-                     (doc.get("body") or "")[:_BODY_CHARS]])
+def term_text(doc: dict[str, Any]) -> TermText:
+    """The parts of a stored document that terms are taken from."""
+    return tuple(doc.get(name) or "" for name in _TERM_FIELDS)
 
 
-def _terms_of_text(text: str) -> DocTerms:
-    return shared_tagger().terms(text)
+def _terms_of_text(texts: TermText) -> DocTerms:
+    return shared_tagger().terms(texts)
 
 
 def with_terms(documents: Iterable[dict[str, Any]], procs: int = 1) -> Iterator[tuple[dict[str, Any], DocTerms]]:

@@ -59,11 +59,27 @@ class Tagger:
 
     @classmethod
     def parse_chunked(cls, text: str) -> str | None:
-        """The output the chunk scan reads; None for text mecab cannot take as it is."""
+        """The output the chunk scan reads; None for text mecab cannot take as it is.
+
+        The last few outputs are kept: the suggestion terms of a document (indexer/suggest_terms.py)
+        read the same segments right after the index analysis did, and get them without mecab.
+        """
+        out = _RECENT.get(text, _MISSING)
+        if out is not _MISSING:
+            return out  # type: ignore[return-value]
         try:
-            return cls._tagger("chunks", _CHUNKED).parse(text)  # type: ignore[attr-defined, no-any-return]
+            out = cls._tagger("chunks", _CHUNKED).parse(text)
         except (TypeError, UnicodeEncodeError):
-            return None
+            out = None
+        if len(_RECENT) >= _RECENT_SIZE:
+            _RECENT.clear()
+        _RECENT[text] = out
+        return out  # type: ignore[return-value]
+
+
+_RECENT: dict[str, object] = {}
+_RECENT_SIZE = 64  # a document's segments, many times over
+_MISSING = object()
 
 
 #: A chunk the chunk scan must not be trusted with: its text never occurs in a scanned segment.
@@ -170,6 +186,20 @@ def index_units(text: str, userdict: UserDictionary) -> list[Unit]:
     return units
 
 
+def mecab_segments(text: str, userdict: UserDictionary) -> list[str]:
+    """The stretches of ``text`` (width-folded) that the analysis hands to mecab: cut at user-dictionary
+    words."""
+    text = fold_width(text)
+    return [text[begin:end] for begin, end, entry in _pieces(text, userdict) if entry is None]
+
+
+def chunk_outputs(segment: str) -> list[str] | None:
+    """mecab's output for ``segment`` cut into its chunks (each: ``surface\\x1ffeatures`` nodes joined by
+    ``\\x02\\x01``), or None when the chunks do not spell the segment back (see the module docstring)."""
+    split = _split_chunks(segment, CACHES[True])
+    return None if split is None else split[1]
+
+
 def _pieces(text: str, userdict: UserDictionary) -> list[tuple[int, int, UserEntry | None]]:
     """``text`` cut at its user-dictionary words: (start, end, None) for a stretch mecab reads (only
     those with more than whitespace), (start, end, entry) for a dictionary word."""
@@ -191,6 +221,12 @@ def _pieces(text: str, userdict: UserDictionary) -> list[tuple[int, int, UserEnt
 def _read_chunks(segment: str, caches: Caches) -> tuple[list[str], list[Unit]] | None:
     """(the whitespace before each chunk, the chunks) of ``segment``, or None when the chunks do not
     spell the segment back (see the module docstring)."""
+    split = _split_chunks(segment, caches)
+    return None if split is None else (split[0], split[2])
+
+
+def _split_chunks(segment: str, caches: Caches) -> tuple[list[str], list[str], list[Unit]] | None:
+    """(the whitespace before each chunk, each chunk's mecab output, each chunk read as a unit), or None."""
     if any(marker in segment for marker in _MARKERS):
         return None
     out = Tagger.parse_chunked(segment)
@@ -200,14 +236,15 @@ def _read_chunks(segment: str, caches: Caches) -> tuple[list[str], list[Unit]] |
     pieces = _GAP.split(rest[:-1])
     gaps = pieces[1::2]
     gaps.insert(0, lead)
-    chunks: list[Unit] = list(map(caches.chunks.__getitem__, pieces[0::2]))
+    outputs = pieces[0::2]
+    chunks: list[Unit] = list(map(caches.chunks.__getitem__, outputs))
     spelled = [""] * (2 * len(chunks))
     spelled[0::2] = gaps
     spelled[1::2] = map(_TEXT, chunks)
     # Text after the last morpheme is whitespace or what mecab never saw (after a NUL): no morphemes.
     if not segment.startswith("".join(spelled)):
         return None
-    return gaps, chunks
+    return gaps, outputs, chunks
 
 
 def _scan_lines(segment: str, lines: Iterable[str], begin: int, caches: Caches,
