@@ -7,13 +7,14 @@ forms; :func:`bigram_terms` collects a value's Hangul bigrams with one regular-e
 from __future__ import annotations
 
 import re
-from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, is_not
+from functools import partial
+from itertools import accumulate, compress
+from operator import is_not
 
 from indexer.analysis.scan import index_units
 from indexer.analysis.userdict import default_user_dictionary
 
-_FORMS, _STEPS = attrgetter("forms"), attrgetter("steps")
+_IS_FORM = partial(is_not, None)
 
 # At each position: the bigram starting there, or a syllable with no Hangul on either side. Width
 # folding is not needed: it never makes or breaks a Hangul syllable.
@@ -26,15 +27,17 @@ def index_terms(value: str) -> tuple[list[str], list[int]]:
     >>> index_terms("U-Net으로 모두의연구소에서")
     (['net', 'unet', '모두의연구소', '모두', '연구소'], [0, 0, 1, 1, 2])
     """
-    units = index_units(value, default_user_dictionary())
-    # All in C: the units' forms and position steps joined, the steps summed into positions.
-    texts = list(chain.from_iterable(map(_FORMS, units)))
-    positions = list(accumulate(chain.from_iterable(map(_STEPS, units)), initial=-1))
+    forms: list[str | None] = []
+    steps: list[int] = []
+    for unit in index_units(value, default_user_dictionary()):
+        forms += unit.forms
+        steps += unit.steps
+    positions = list(accumulate(steps, initial=-1))
     del positions[0]
-    if None in texts:  # a unit that ends in stop words or positions without a form
-        positions = list(compress(positions, map(is_not, texts, repeat(None))))
-        texts = [text for text in texts if text is not None]
-    return texts, positions  # type: ignore[return-value]
+    if None in forms:  # a unit that ends in stop words (or other positions without a form)
+        keep = list(map(_IS_FORM, forms))
+        return list(compress(forms, keep)), list(compress(positions, keep))  # type: ignore[arg-type]
+    return forms, positions  # type: ignore[return-value]
 
 
 def bigram_terms(value: str) -> list[str]:
