@@ -15,8 +15,8 @@ import logging
 import multiprocessing
 import time
 from collections.abc import Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,6 @@ from indexer.suggest import Suggester
 from indexer.suggest_store import patch_suggestions, read_sources, read_stats, write_suggestions
 from indexer.suggest_terms import (
     DocSource,
-    DocTerms,
     SuggestionData,
     TermStats,
     gather,
@@ -36,20 +35,22 @@ from indexer.suggest_terms import (
     with_terms,
 )
 
-__all__ = ["TouchedDocuments", "write_lookups"]
+__all__ = ["BackgroundSuggestions", "TouchedDocuments", "write_lookups"]
 
 logger = logging.getLogger(__name__)
 
 
 def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterable[str] = (), procs: int = 1,
-                  suggestions: SuggestionData | None = None, documents: TouchedDocuments | None = None) -> None:
+                  suggestions: SuggestionData | None = None, documents: TouchedDocuments | None = None,
+                  background: BackgroundSuggestions | None = None) -> None:
     """Write the lookup files of the committed but unpublished ``generation``.
 
     ``base`` is the generation an update started from and ``touched`` the ids it added, changed or
     removed; without them (a rebuild) the term counts are computed from every document, in ``procs``
     processes, unless the rebuild gathered them while indexing (``suggestions``, in document order).
-    An update that has the touched documents at hand passes them (``documents``, often with their
-    terms already being counted): otherwise they are read from the two generations.
+    An update that has the touched documents at hand passes them (``documents``), or has already started
+    patching the suggestion file in a second process (``background``): otherwise they are read from the
+    two generations.
     """
     started = time.monotonic()
     ix = open_generation(generation)
@@ -60,8 +61,13 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
     touched = set(touched)
     with ix.searcher() as searcher:
         how = None
-        if suggestions is None and base is not None and 2 * len(touched) < searcher.doc_count():
-            how = _patch(generation, commit, base, touched, searcher, documents)
+        if background is not None:
+            how = background.wait(commit)
+        if how is None and suggestions is None and base is not None and 2 * len(touched) < searcher.doc_count():
+            if documents is None:
+                with open_generation(base).searcher() as base_searcher:
+                    documents = TouchedDocuments(_stored(base_searcher, touched), _stored(searcher, touched))
+            how = _patch(generation, commit, base, touched, documents)
         if how is None:
             how = _rewrite(generation, commit, base, touched, searcher, procs, suggestions)
     logger.info("lookup files of %s: lexicon %.1f s (%s), suggestions %.1f s (%s)", generation.name, lexicon_seconds,
@@ -81,8 +87,7 @@ def _write_lexicon(generation: Path, commit: int, reader: Any, base: Path | None
     return "every segment counted"
 
 
-def _patch(generation: Path, commit: int, base: Path, touched: set[str], searcher: Any,
-           documents: TouchedDocuments | None) -> str | None:
+def _patch(generation: Path, commit: int, base: Path, touched: set[str], documents: TouchedDocuments) -> str | None:
     """Write suggest.sqlite as the base generation's file changed by the ``touched`` documents only;
     None (nothing written) when the base file cannot be patched (missing, another commit, an older format)."""
     base_ix = open_generation(base)
@@ -93,11 +98,8 @@ def _patch(generation: Path, commit: int, base: Path, touched: set[str], searche
     except FileMismatch as exc:
         logger.info("%s: %s; reading every document for the suggestions", base.name, exc)
         return None
-    if documents is None:
-        with base_ix.searcher() as base_searcher:
-            documents = TouchedDocuments(_stored(base_searcher, touched), _stored(searcher, touched))
     fresh = documents.fresh
-    recounted = documents.recount().apply(stats)
+    recounted = documents.recount(stats)
     for doc_id in touched:
         sources.pop(doc_id, None)
     added = {doc_id: DocSource.of(doc) for doc_id, doc in fresh.items()}
@@ -143,56 +145,76 @@ class TouchedDocuments:
 
     stale: dict[str, dict[str, Any]]
     fresh: dict[str, dict[str, Any]]
-    _recount: TermRecount | None = field(default=None, repr=False)
 
-    def recount(self, procs: int = 1) -> TermRecount:
-        """The terms of the documents whose term text changed; counted in a separate process when ``procs``
-        > 1 (started by the first call, so an update can start it before it indexes)."""
-        if self._recount is None:
-            same = {doc_id for doc_id, doc in self.stale.items()
-                    if doc_id in self.fresh and term_text(doc) == term_text(self.fresh[doc_id])}
-            self._recount = TermRecount([term_text(d) for i, d in self.stale.items() if i not in same],
-                                        [term_text(d) for i, d in self.fresh.items() if i not in same], procs)
-        return self._recount
-
-    def close(self) -> None:
-        if self._recount is not None:
-            self._recount.close()
-
-
-class TermRecount:
-    """mecab's terms of the texts an update counts out of and into the base generation's term counts."""
-
-    def __init__(self, out: list[str], into: list[str], procs: int = 1) -> None:
-        self.texts = (out, into)
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future[tuple[list[DocTerms], list[DocTerms]]] | None = None
-        if procs > 1 and (out or into):
-            from indexer.build import writer_processes_die_with_parent  # build imports this module
-
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            with writer_processes_die_with_parent():  # a killed update takes its counting process along
-                self._future = self._pool.submit(_terms_of, out, into)
-
-    def apply(self, stats: TermStats) -> int:
-        """Count the terms out of and into ``stats``; how many documents were analysed."""
-        out, into = self._future.result() if self._future is not None else _terms_of(*self.texts)
-        self.close()
+    def recount(self, stats: TermStats) -> int:
+        """Count the stale documents' terms out of ``stats`` and the fresh ones' in; a document whose term
+        text is the same in both (a change further down a long body, or only in its metadata) needs no
+        mecab. Returns how many documents were analysed."""
+        same = {doc_id for doc_id, doc in self.stale.items()
+                if doc_id in self.fresh and term_text(doc) == term_text(self.fresh[doc_id])}
+        tagger = shared_tagger()
+        out = [tagger.terms(term_text(doc)) for doc_id, doc in self.stale.items() if doc_id not in same]
+        into = [tagger.terms(term_text(doc)) for doc_id, doc in self.fresh.items() if doc_id not in same]
         for terms in out:
             stats.add(terms, -1)
         for terms in into:
             stats.add(terms)
         return len(out) + len(into)
 
+
+class BackgroundSuggestions:
+    """An update's suggest.sqlite, patched in a forked process while the update indexes (mecab and SQLite
+    on the second core). It needs only the base generation's file and the touched documents, not the new
+    segment; the file records Whoosh commit ``commit``, the one the update's writer will make."""
+
+    def __init__(self, generation: Path, commit: int, base: Path, touched: set[str],
+                 documents: TouchedDocuments) -> None:
+        from indexer.build import writer_processes_die_with_parent  # build imports this module
+
+        self.commit = commit
+        context = multiprocessing.get_context("fork")
+        self._answer, send = context.Pipe(duplex=False)
+        with writer_processes_die_with_parent():  # a killed update takes this process along
+            self._process = context.Process(target=_patch_and_answer, daemon=True,
+                                            args=(send, generation, commit, base, touched, documents))
+            self._process.start()
+        send.close()
+
+    def wait(self, commit: int) -> str | None:
+        """What was written, or None when the caller must write the file (the base file could not be
+        patched, the process died, or the commit is not the expected one); re-raises the process's error."""
+        if commit != self.commit:
+            self.close()
+            return None
+        try:
+            done, answer = self._answer.recv()
+        except EOFError:  # the process died without answering
+            done, answer = True, None
+        self.close()
+        if not done:
+            raise answer
+        return answer
+
+    @property
+    def running(self) -> bool:
+        return self._process.is_alive()
+
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._answer.close()
 
 
-def _terms_of(out: list[str], into: list[str]) -> tuple[list[DocTerms], list[DocTerms]]:
-    tagger = shared_tagger()
-    return [tagger.terms(text) for text in out], [tagger.terms(text) for text in into]
+def _patch_and_answer(send: Connection, generation: Path, commit: int, base: Path, touched: set[str],
+                      documents: TouchedDocuments) -> None:
+    try:
+        send.send((True, _patch(generation, commit, base, touched, documents)))
+    except Exception as exc:  # noqa: BLE001 - handed to the updating process, which raises it
+        try:
+            send.send((False, exc))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 def _base_stats(base: Path, touched: set[str], documents: int) -> TermStats | None:

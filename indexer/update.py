@@ -28,7 +28,7 @@ from indexer.bulkwriter import BulkWriter
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
 from indexer.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
-from indexer.lookups import TouchedDocuments, write_lookups
+from indexer.lookups import BackgroundSuggestions, TouchedDocuments, write_lookups
 from indexer.schema import index_codec
 from indexer.store import (
     check_versions,
@@ -245,15 +245,18 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
             generation = new_generation_dir(index_path)
         except OSError as exc:
             raise storage_error(exc, index_path, "update") from exc
-        documents = changes.documents()
+        documents, background = changes.documents(), None
         try:
-            if 2 * len(changes.touched) < ix.doc_count():  # else the lookup files are written whole
-                documents.recount(procs=2)  # mecab counts the suggestion terms in a second process meanwhile
             link_generation(live, generation)
+            if 2 * len(changes.touched) < ix.doc_count():  # else the lookup files are written whole
+                # The suggestion file needs only the base's and the touched documents: patched meanwhile.
+                background = BackgroundSuggestions(generation, ix.latest_generation() + 1, live, changes.touched,
+                                                   documents)
             commit, result.documents = _apply(generation, changes, progress)
             changes.fingerprints.write(generation, commit)
             indexed = time.monotonic()
-            write_lookups(generation, base=live, touched=changes.touched, documents=documents)
+            write_lookups(generation, base=live, touched=changes.touched, documents=documents,
+                          background=background)
             logger.info("update of %s: corpus compared in %.1f s (%d records decoded), %d documents indexed in "
                         "%.1f s, lookup files in %.1f s", live.name, compared - started, changes.decoded,
                         len(changes.changed) + len(changes.new), indexed - compared, time.monotonic() - indexed)
@@ -270,7 +273,8 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
             shutil.rmtree(generation, ignore_errors=True)
             raise
         finally:
-            documents.close()
+            if background is not None:
+                background.close()
         result.generation = generation.name
         clean_old_generations(index_path, keep=generation)
     result.seconds = time.monotonic() - started
