@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer import analysis
 from indexer.analysis import (
     bigram_analyzer,
     bigram_terms,
@@ -273,7 +274,7 @@ def test_default_user_dictionary_matches_as_before(fixture_texts: list[str]) -> 
 
 # -- the examples in the docstrings ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("module", [terms, korean, userdict], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [analysis, terms, korean, userdict], ids=lambda m: m.__name__)
 def test_docstring_examples(module: object) -> None:
     failures, tried = doctest.testmod(module, raise_on_error=False)  # type: ignore[arg-type]
     assert tried > 0 and failures == 0

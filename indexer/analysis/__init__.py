@@ -2,6 +2,13 @@
 
 >>> [t.text for t in text_analyzer()("강화학습으로 Networks를 배우기")]
 ['강화', '학습', 'network', '배우']
+
+Indexing takes the fast path instead of the Token chain: :func:`index_terms` and :func:`bigram_terms` give
+the same terms and positions as plain lists (layout: ``scan`` reads mecab's output into cached ``units``;
+``korean`` turns them into Tokens, ``terms`` into index terms).
+
+>>> index_terms("강화학습으로 Networks를 배우기")
+(['강화', '학습', 'network', '배우'], [0, 1, 2, 3])
 """
 from __future__ import annotations
 

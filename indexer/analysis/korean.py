@@ -35,7 +35,8 @@ _new_morph = tuple.__new__  # Morph(...) without NamedTuple's Python-level __new
 
 
 def morphemes(text: str, *, index: bool = True, userdict: UserDictionary | None = None) -> Iterator[Morph]:
-    """The index terms of ``text`` with offsets (not lowercased or stemmed yet).
+    """The index terms of ``text`` with offsets (not lowercased or stemmed yet), from the units
+    :func:`~indexer.analysis.scan.scan` reads.
 
     >>> [m.text for m in morphemes("세그멘테이션을 배우고 싶어요")]
     ['세그멘테이션', '배우']
