@@ -74,8 +74,12 @@ def _text_terms(value: str) -> list[str]:
 class BulkWriter(SegmentWriter):
     """Whoosh's segment writer with postings gathered per term in arrays (see the module docstring)."""
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(self, ix: Any, *, count_fields: tuple[str, ...] = (), **kwargs: Any) -> None:
+        """``count_fields``: fields whose terms' document frequencies in this segment are kept in
+        :attr:`term_counts` when it is written (the spelling lexicon's counts, for free)."""
         super().__init__(ix, **kwargs)
+        self.count_fields = count_fields
+        self.term_counts: dict[str, dict[str, int]] = {}
         self._plans: dict[str, _FieldPlan] = {}
         for name in self.schema.names():
             field = self.schema[name]
@@ -157,6 +161,7 @@ class BulkWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths = self.per_document_reader()
         writer = self.fieldwriter
+        self.term_counts = {name: {} for name in self.count_fields}
         try:
             for name in sorted(self._terms):
                 terms = self._terms[name]
@@ -182,6 +187,9 @@ class BulkWriter(SegmentWriter):
                                                  [field_lengths[d] for d in postings.docs])
                     writer.finish_term()
                 writer.finish_field()
+                if name in self.count_fields:
+                    self.term_counts[name] = {(t.decode("utf-8") if isinstance(t, bytes) else t): len(p.docs)
+                                              for t, p in terms.items()}
                 terms.clear()
         finally:
             writer.close()

@@ -27,6 +27,7 @@ from corpus import Document
 from indexer.bulkwriter import BulkWriter
 from indexer.convert import to_fields
 from indexer.errors import BuildError
+from indexer.lexicon import LEXICON_FIELDS
 from indexer.schema import index_codec
 from indexer.suggest_terms import SuggestionData, shared_tagger, term_text
 
@@ -43,6 +44,20 @@ _POLL_SECONDS = 1.0
 class Filled:
     documents: int
     suggestions: SuggestionData  # in document order
+    #: field → term → document frequency over all segments, for LEXICON_FIELDS (the spelling lexicon)
+    term_counts: dict[str, dict[str, int]]
+
+
+def _writer(ix: Any, **kwargs: Any) -> BulkWriter:
+    fields = tuple(name for name in LEXICON_FIELDS if name in ix.schema)
+    return BulkWriter(ix, codec=index_codec(), count_fields=fields, **kwargs)
+
+
+def _add_counts(total: dict[str, dict[str, int]], part: dict[str, dict[str, int]]) -> None:
+    for field, counts in part.items():
+        into = total.setdefault(field, {})
+        for term, count in counts.items():
+            into[term] = into.get(term, 0) + count
 
 
 class _Sink:
@@ -64,7 +79,7 @@ class _Sink:
 def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitmb: int = 1024,
                progress: Callable[[int], None] | None = None, batch: int = BATCH) -> Filled:
     """Index ``documents`` into the empty index ``ix`` and commit."""
-    writer = BulkWriter(ix, codec=index_codec(), limitmb=limitmb)
+    writer = _writer(ix, limitmb=limitmb)
     try:
         if procs <= 1:
             sink = _Sink(writer)
@@ -73,15 +88,17 @@ def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitm
                 if progress and sink.count % 500 == 0:
                     progress(sink.count)
             writer.commit(merge=False)
-            return Filled(sink.count, sink.suggestions)
+            return Filled(sink.count, sink.suggestions, writer.term_counts)
         count, parts = _fill_in_processes(ix, documents, procs, progress, batch)
         writer._close_segment()  # this writer indexed nothing itself: it only writes the table of contents
-        writer._commit_toc([segment for segment, _ in parts if segment is not None])
+        writer._commit_toc([segment for segment, _, _ in parts if segment is not None])
         writer._finish()
         suggestions = SuggestionData()
-        for _, part in parts:  # in segment order, which is the order the index lists documents in
+        counts: dict[str, dict[str, int]] = {name: {} for name in writer.count_fields}
+        for _, part, part_counts in parts:  # in segment order, which is the order the index lists documents in
             suggestions.merge(part)
-        return Filled(count, suggestions)
+            _add_counts(counts, part_counts)
+        return Filled(count, suggestions, counts)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -89,7 +106,7 @@ def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitm
 
 
 def _fill_in_processes(ix: Any, documents: Iterable[Document], procs: int, progress: Callable[[int], None] | None,
-                       size: int) -> tuple[int, list[tuple[Any, SuggestionData]]]:
+                       size: int) -> tuple[int, list[tuple[Any, SuggestionData, dict[str, dict[str, int]]]]]:
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     jobs = [context.Queue(maxsize=_QUEUED_BATCHES) for _ in range(procs)]
@@ -134,7 +151,7 @@ def _put(jobs: Any, item: Any, worker: Any) -> None:
                 raise BuildError(f"{worker.name} stopped (exit code {worker.exitcode}) while indexing") from None
 
 
-def _collect(results: Any, workers: list[Any]) -> list[tuple[Any, SuggestionData]]:
+def _collect(results: Any, workers: list[Any]) -> list[tuple[Any, SuggestionData, dict[str, dict[str, int]]]]:
     """Each process's segment (None if it got no document) and suggestion data, in process order; a
     BuildError if one failed or died."""
     segments: dict[int, Any] = {}
@@ -155,7 +172,7 @@ def _collect(results: Any, workers: list[Any]) -> list[tuple[Any, SuggestionData
 def _index_batches(ix: Any, jobs: Any, results: Any, number: int) -> None:
     """An indexing process: add every batch it is dealt, then finish its segment and send it back."""
     try:
-        writer = BulkWriter(ix, _lk=False, codec=index_codec())
+        writer = _writer(ix, _lk=False)
         sink = _Sink(writer)
         while (batch := jobs.get()) is not None:
             for doc in batch:
@@ -163,7 +180,7 @@ def _index_batches(ix: Any, jobs: Any, results: Any, number: int) -> None:
         segment = writer._finalize_segment() if sink.count else None
         if segment is None:
             writer._close_segment()
-        results.put((number, (segment, sink.suggestions), ""))
+        results.put((number, (segment, sink.suggestions, writer.term_counts), ""))
     except BaseException as exc:  # reported to the parent, which fails the whole fill
         results.put((number, None, f"{type(exc).__name__}: {exc}"))
         raise

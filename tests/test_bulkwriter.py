@@ -18,6 +18,7 @@ from indexer.bulkwriter import BulkWriter
 from indexer.codec import IndexCodec
 from indexer.convert import to_fields
 from indexer.errors import BuildError
+from indexer.lexicon import field_frequencies
 from indexer.schema import build_schema
 from indexer.segments import fill_index
 from indexer.suggest_terms import gather
@@ -93,8 +94,9 @@ def test_a_parallel_fill_indexes_what_one_process_does(crawled: dict[str, Path],
         ix = whoosh_index.create_in(str(folder), build_schema())
         filled = fill_index(ix, iter(docs), procs=procs, batch=8)
         assert filled.documents == len(docs)
-        segments = whoosh_index.open_dir(str(folder)).reader().leaf_readers()
-        assert len(segments) == procs
+        with whoosh_index.open_dir(str(folder)).reader() as reader:
+            assert len(reader.leaf_readers()) == procs
+            assert filled.term_counts == field_frequencies(reader)  # the lexicon's counts, without reading them
         results[procs] = (_contents(folder, by_id=True), filled.suggestions)
     (one, one_data), (two, two_data) = results[1], results[2]
     assert two["terms"].keys() == one["terms"].keys()
