@@ -42,7 +42,8 @@ logger = logging.getLogger(__name__)
 
 def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterable[str] = (), procs: int = 1,
                   suggestions: SuggestionData | None = None, documents: TouchedDocuments | None = None,
-                  background: BackgroundSuggestions | None = None) -> None:
+                  background: BackgroundSuggestions | None = None,
+                  term_counts: dict[str, dict[str, int]] | None = None) -> None:
     """Write the lookup files of the committed but unpublished ``generation``.
 
     ``base`` is the generation an update started from and ``touched`` the ids it added, changed or
@@ -50,13 +51,14 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
     processes, unless the rebuild gathered them while indexing (``suggestions``, in document order).
     An update that has the touched documents at hand passes them (``documents``), or has already started
     patching the suggestion file in a second process (``background``): otherwise they are read from the
-    two generations.
+    two generations. A rebuild that counted the lexicon fields' terms as it wrote them passes the counts
+    (``term_counts``, as :func:`indexer.lexicon.field_frequencies` would read them).
     """
     started = time.monotonic()
     ix = open_generation(generation)
     commit = ix.latest_generation()
     with ix.reader() as reader:
-        lexicon = _write_lexicon(generation, commit, reader, base)
+        lexicon = _write_lexicon(generation, commit, reader, base, term_counts)
     lexicon_seconds = time.monotonic() - started
     touched = set(touched)
     with ix.searcher() as searcher:
@@ -74,8 +76,13 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
                 lexicon, time.monotonic() - started - lexicon_seconds, how)
 
 
-def _write_lexicon(generation: Path, commit: int, reader: Any, base: Path | None) -> str:
-    """spelling.sqlite: the base's counts plus the new segments' when they add up, else counted whole."""
+def _write_lexicon(generation: Path, commit: int, reader: Any, base: Path | None,
+                   term_counts: dict[str, dict[str, int]] | None = None) -> str:
+    """spelling.sqlite: the base's counts plus the new segments' when they add up, else counted whole
+    (or as counted while indexing: ``term_counts``)."""
+    if term_counts is not None and base is None:
+        write_lexicon(generation, largest(term_counts), commit, fields=term_counts, segments=segment_ids(reader))
+        return "counted while indexing"
     if base is not None:
         try:
             patch_lexicon(generation, reader, commit, base, open_generation(base).latest_generation())
