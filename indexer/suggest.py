@@ -30,7 +30,7 @@ import unicodedata
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from indexer.sqlitefiles import open_stored
@@ -149,6 +149,11 @@ class Suggester:
         # Ordered by the ranking's tie-break, so entry i ranks before entry j on equal scores when i < j.
         self.entries = sorted(unique_entries(entries).values(), key=tie_break)
         self.weights = [entry_weight(e) for e in self.entries]
+
+    @cached_property
+    def _tables(self) -> tuple[list[str], list[tuple[int, int]], list[str], list[tuple[int, int]]]:
+        """The key tables, built on first use: an index build that only writes the entries to
+        suggest.sqlite (which computes the keys itself) never needs them."""
         keys: list[tuple[str, int, int]] = []  # (key, word position, entry)
         initials: list[tuple[str, int, int]] = []
         for i, entry in enumerate(self.entries):
@@ -157,17 +162,16 @@ class Suggester:
             initials.extend((key, position, i) for key, position in initials_of)
         keys.sort()
         initials = sorted(set(initials))
-        self._keys = [k for k, _, _ in keys]
-        self._key_refs = [(p, i) for _, p, i in keys]
-        self._initials = [k for k, _, _ in initials]
-        self._initial_refs = [(p, i) for _, p, i in initials]
+        return ([k for k, _, _ in keys], [(p, i) for _, p, i in keys], [k for k, _, _ in initials],
+                [(p, i) for _, p, i in initials])
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def key_table(self) -> list[tuple[list[str], list[tuple[int, int]]]]:
         """The sorted jamo keys and 초성 keys, each with its (word position, entry index) references."""
-        return [(self._keys, self._key_refs), (self._initials, self._initial_refs)]
+        keys, key_refs, initials, initial_refs = self._tables
+        return [(keys, key_refs), (initials, initial_refs)]
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """The best entries whose text (or one of its words) starts with ``text``."""
@@ -178,12 +182,12 @@ class Suggester:
         if is_choseong_query(text):
             # 초성 keys hold whole consonants (ㄳ never occurs as an initial), so match the typed letters as is.
             prefix = "".join(c for c in text if not c.isspace())
-            found = _prefix_range(self._initials, self._initial_refs, prefix)
+            found = _prefix_range(self._tables[2], self._tables[3], prefix)
         else:
             prefix = plain_key(text)
             if not prefix:
                 return []
-            found = _prefix_range(self._keys, self._key_refs, prefix)
+            found = _prefix_range(self._tables[0], self._tables[1], prefix)
         best: dict[int, float] = {}
         for position, i in found:
             entry = self.entries[i]

@@ -79,10 +79,11 @@ def write_suggestions(folder: Path, suggester: Suggester, stats: TermStats, whoo
                    ((n, e.text, e.type, e.count, e.lab, e.url, entry_weight(e), e.text.lower())
                     for n, e in enumerate(entries)))
     db.execute("CREATE INDEX entries_folded ON entries (folded)")
+    keys = [entry_keys(e.text) for e in entries]
     for kind in (0, 1):
         db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?, ?)",
-                       ((kind, key, n, int(position == 0)) for n, e in enumerate(entries)
-                        for key, position in entry_keys(e.text)[kind]))
+                       ((kind, key, n, int(position == 0)) for n, of_entry in enumerate(keys)
+                        for key, position in of_entry[kind]))
     _write_stats(db, stats)
     if sources is not None:
         db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
