@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from corpus.errors import CorpusError, RecordError
 from corpus.record import Document
@@ -43,8 +43,7 @@ class ReadReport:
 DIGEST_SIZE = 16
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One raw line of a source file and where it was read."""
 
     source: str

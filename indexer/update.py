@@ -132,6 +132,7 @@ def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprint
     indexed, and only the other lines are decoded and compared with the stored documents of their ids;
     without them every line is decoded and compared with every stored document's signature.
     """
+    looked_up: dict[str, int | None] = {}
     with ix.reader() as reader:
         if known is None:
             indexed = indexed_signatures(ix)
@@ -140,7 +141,7 @@ def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprint
             stored: dict[str, dict[str, Any]] = {}
 
             def old_signature(doc_id: str) -> tuple[Any, ...] | None:
-                docnum = live_docnum(reader, doc_id)
+                docnum = looked_up[doc_id] = live_docnum(reader, doc_id)
                 if docnum is None:
                     return None
                 found = stored[doc_id] = reader.stored_fields(docnum)
@@ -149,7 +150,7 @@ def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprint
             changes = _scan(corpus, report, known, old_signature, known.ids.values())
             changes.stale = {f["id"]: stored[f["id"]] for f in changes.changed}
         for doc_id in changes.removed | {f["id"] for f in changes.changed}:
-            docnum = live_docnum(reader, doc_id)
+            docnum = looked_up[doc_id] if doc_id in looked_up else live_docnum(reader, doc_id)
             if docnum is not None:
                 changes.docnums[doc_id] = docnum
                 if doc_id not in changes.stale:
@@ -163,7 +164,7 @@ def live_docnum(reader: Any, doc_id: str) -> int | None:
 
     A term lookup per segment: ``searcher.document(id=...)`` would also build a query, a scorer and a
     matcher per segment, ten times the work."""
-    for leaf, offset in reader.leaf_readers():
+    for leaf, offset in reversed(reader.leaf_readers()):  # a changed document lives in a newer segment
         if ("id", doc_id) in leaf:
             for docnum in leaf.postings("id", doc_id).all_ids():  # deleted documents are filtered out
                 return int(offset + docnum)
@@ -256,7 +257,7 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
             changes.fingerprints.write(generation, commit)
             indexed = time.monotonic()
             write_lookups(generation, base=live, touched=changes.touched, documents=documents,
-                          background=background)
+                          background=background, procs=2)
             logger.info("update of %s: corpus compared in %.1f s (%d records decoded), %d documents indexed in "
                         "%.1f s, lookup files in %.1f s", live.name, compared - started, changes.decoded,
                         len(changes.changed) + len(changes.new), indexed - compared, time.monotonic() - indexed)
