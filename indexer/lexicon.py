@@ -190,11 +190,13 @@ def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int, *,
     return finish_database(db, folder / LEXICON_FILE, meta)
 
 
-def patch_lexicon(folder: Path, reader: Any, whoosh_generation: int, base: Path, base_generation: int) -> Path:
+def patch_lexicon(folder: Path, reader: Any, whoosh_generation: int, base: Path, base_generation: int, *,
+                  added: dict[str, dict[str, int]] | None = None) -> Path:
     """Write ``folder``/spelling.sqlite for ``reader`` from the ``base`` generation's file plus the terms of
     the segments the base did not have: the same file :func:`write_lexicon` writes for
     :func:`term_frequencies`. FileMismatch when the base file has no per-field counts for exactly the
-    segments it was written for, or one of them is gone from ``reader`` (merged away)."""
+    segments it was written for, or one of them is gone from ``reader`` (merged away). ``added``: the
+    counts of the one new segment as its writer kept them (else they are read from the segment)."""
     connections = ThreadConnections(base / LEXICON_FILE)
     meta = connections.check(FORMAT, base_generation)
     before = [name for name in meta.get("segments", "").split(",") if name]
@@ -206,7 +208,10 @@ def patch_lexicon(folder: Path, reader: Any, whoosh_generation: int, base: Path,
     for name, term, count in db.execute("SELECT field, term, df FROM field_df"):
         fields[name][term] = count
     df = dict(db.execute("SELECT term, df FROM terms").fetchall())
-    for name, counts in field_frequencies(reader, set(now) - set(before)).items():
+    new = set(now) - set(before)
+    if added is None or len(new) != 1:
+        added = field_frequencies(reader, new)
+    for name, counts in added.items():
         field = fields[name]
         for term, count in counts.items():
             total = field[term] = field.get(term, 0) + count

@@ -85,7 +85,8 @@ def _write_lexicon(generation: Path, commit: int, reader: Any, base: Path | None
         return "counted while indexing"
     if base is not None:
         try:
-            patch_lexicon(generation, reader, commit, base, open_generation(base).latest_generation())
+            patch_lexicon(generation, reader, commit, base, open_generation(base).latest_generation(),
+                          added=term_counts)
             return "new segments counted"
         except FileMismatch as exc:
             logger.info("%s: %s; counting every segment's terms", base.name, exc)

@@ -28,6 +28,7 @@ from indexer.bulkwriter import BulkWriter
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
 from indexer.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
+from indexer.lexicon import LEXICON_FIELDS
 from indexer.lookups import BackgroundSuggestions, TouchedDocuments, write_lookups
 from indexer.schema import index_codec
 from indexer.store import (
@@ -253,11 +254,11 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
                 # The suggestion file needs only the base's and the touched documents: patched meanwhile.
                 background = BackgroundSuggestions(generation, ix.latest_generation() + 1, live, changes.touched,
                                                    documents)
-            commit, result.documents = _apply(generation, changes, progress)
+            commit, result.documents, term_counts = _apply(generation, changes, progress)
             changes.fingerprints.write(generation, commit)
             indexed = time.monotonic()
             write_lookups(generation, base=live, touched=changes.touched, documents=documents,
-                          background=background, procs=2)
+                          background=background, procs=2, term_counts=term_counts)
             logger.info("update of %s: corpus compared in %.1f s (%d records decoded), %d documents indexed in "
                         "%.1f s, lookup files in %.1f s", live.name, compared - started, changes.decoded,
                         len(changes.changed) + len(changes.new), indexed - compared, time.monotonic() - indexed)
@@ -282,14 +283,17 @@ def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
     return result
 
 
-def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] | None) -> tuple[int, int]:
-    """Delete, replace and add in ``generation``; (its Whoosh commit, its document count)."""
+def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] | None
+           ) -> tuple[int, int, dict[str, dict[str, int]] | None]:
+    """Delete, replace and add in ``generation``; (its Whoosh commit, its document count, the lexicon
+    fields' term counts of the new segment when its writer kept them)."""
     ix = open_generation(generation)
     with ix.reader() as reader:
         segments = len(list(reader.leaf_readers()))
     merge = segments >= MERGE_AT_SEGMENTS
     # Whoosh's writer only to merge: otherwise the new segment is written the way a rebuild writes one.
-    writer = ix.writer(codec=index_codec()) if merge else BulkWriter(ix, codec=index_codec())
+    counted = tuple(name for name in LEXICON_FIELDS if name in ix.schema)  # the new segment's, for the lexicon
+    writer = ix.writer(codec=index_codec()) if merge else BulkWriter(ix, codec=index_codec(), count_fields=counted)
     try:
         # One searcher for every deletion: update_document() would open a new one over all segments
         # per document, which made a 1% update of 100k documents take minutes.
@@ -311,7 +315,7 @@ def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] |
     # Merging rewrites segments: cheap for small ones, so only once they pile up.
     writer.commit(merge=merge)
     ix = open_generation(generation)
-    return int(ix.latest_generation()), int(ix.doc_count())
+    return int(ix.latest_generation()), int(ix.doc_count()), getattr(writer, "term_counts", None)
 
 
 def _as_update(report: BuildReport, reason: str) -> UpdateReport:
