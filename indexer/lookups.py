@@ -5,9 +5,13 @@ published (indexer/build.py, indexer/update.py), so a published generation has b
 worker only opens them (indexer/lexicon.py, indexer/suggest_store.py) instead of building the
 lexicon and the suggestion index in memory, in every worker.
 
-An update starts from the previous generation's term counts: it subtracts the documents it replaced or
-removed and adds the ones it indexed, so mecab reads only those; lexicon, titles and labs are re-read
-from the new generation (no analysis, seconds).
+An update starts from the previous generation's files: the spelling lexicon adds the new segment's term
+counts to the base's per-field counts (:func:`indexer.lexicon.patch_lexicon`; counted whole after a
+merge), and the suggestion file is the base's with the touched documents' terms counted out and in
+(mecab reads only those), their titles and labs replaced and only the entries that differ rewritten
+(:func:`indexer.suggest_store.patch_suggestions`), in a second process while the update indexes
+(:class:`BackgroundSuggestions`). A base without the per-field counts or the document list (written by
+an older version) gets both files written whole.
 """
 from __future__ import annotations
 
