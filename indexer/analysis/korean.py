@@ -44,11 +44,8 @@ def morphemes(text: str, *, index: bool = True, userdict: UserDictionary | None 
     ['Net', 'UNet', '세포', '분할']
     """
     userdict = default_user_dictionary() if userdict is None else userdict
-    found = []
-    for unit, start in scan(text, index, userdict):
-        for word, offset, stop, same in unit.morphs:
-            found.append(_new_morph(Morph, (word, start + offset, start + stop, same)))
-    return iter(found)
+    return iter([_new_morph(Morph, (word, start + offset, start + stop, same))
+                 for unit, start in scan(text, index, userdict) for word, offset, stop, same in unit.morphs])
 
 
 class KoreanTokenizer(Tokenizer):
