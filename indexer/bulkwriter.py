@@ -80,7 +80,6 @@ class BulkWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         self.count_fields = count_fields
         self.term_counts: dict[str, dict[str, int]] = {}
-        self._extra_segments: list[Any] = []
         self._plans: dict[str, _FieldPlan] = {}
         for name in self.schema.names():
             field = self.schema[name]
@@ -114,14 +113,6 @@ class BulkWriter(SegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
-
-    def add_segment(self, segment: Any) -> None:
-        """List ``segment`` (written by another process into this index) in the table of contents this
-        writer commits, after its own."""
-        self._extra_segments.append(segment)
-
-    def _commit_toc(self, segments: list[Any]) -> None:
-        super()._commit_toc([*segments, *self._extra_segments])
 
     def _add_postings(self, plan: _FieldPlan, docnum: int, value: Any, boost: float) -> int:
         """Add one field value's postings; its length (the number of tokens) when the field is scorable."""

@@ -31,7 +31,7 @@ from indexer.lexicon import LEXICON_FIELDS
 from indexer.schema import index_codec
 from indexer.suggest_terms import SuggestionData, shared_tagger, term_text
 
-__all__ = ["Filled", "SegmentProcess", "fill_index"]
+__all__ = ["Filled", "fill_index"]
 
 #: Documents per batch sent to an indexing process: large enough that pickling and queueing cost
 #: little, small enough that the processes start at once and finish together.
@@ -183,41 +183,4 @@ def _index_batches(ix: Any, jobs: Any, results: Any, number: int) -> None:
         results.put((number, (segment, sink.suggestions, writer.term_counts), ""))
     except BaseException as exc:  # reported to the parent, which fails the whole fill
         results.put((number, None, f"{type(exc).__name__}: {exc}"))
-        raise
-
-
-class SegmentProcess:
-    """A forked process writing documents' fields (:func:`indexer.convert.to_fields` output) as one new
-    segment of ``ix``, while this process writes others: an update's second core."""
-
-    def __init__(self, ix: Any, fields: list[dict[str, Any]]) -> None:
-        context = multiprocessing.get_context("fork")
-        self._results = context.Queue()
-        self._process = context.Process(target=_write_segment, args=(ix, fields, self._results), daemon=True,
-                                        name="modusearch-indexer-1")
-        self._process.start()
-
-    def result(self) -> tuple[Any, dict[str, dict[str, int]]]:
-        """(the segment, its lexicon fields' term counts), once written; BuildError if the process failed."""
-        try:
-            [payload] = _collect(self._results, [self._process])
-            self._process.join()
-            return payload  # type: ignore[no-any-return]
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-
-
-def _write_segment(ix: Any, fields: list[dict[str, Any]], results: Any) -> None:
-    try:
-        writer = _writer(ix, _lk=False)
-        for one in fields:
-            writer.add_document(**one)
-        results.put((0, (writer._finalize_segment(), writer.term_counts), ""))
-    except BaseException as exc:  # reported to the parent, which fails the update
-        results.put((0, None, f"{type(exc).__name__}: {exc}"))
         raise

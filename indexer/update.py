@@ -23,14 +23,7 @@ from typing import Any
 
 from corpus import Corpus, ReadReport
 from corpus.store import parse_record
-from indexer.build import (
-    BuildReport,
-    generation_meta,
-    rebuild_locked,
-    storage_error,
-    writer_lock,
-    writer_processes_die_with_parent,
-)
+from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
 from indexer.bulkwriter import BulkWriter
 from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
@@ -38,7 +31,6 @@ from indexer.fingerprints import FingerprintMismatch, Fingerprints, read_fingerp
 from indexer.lexicon import LEXICON_FIELDS
 from indexer.lookups import BackgroundSuggestions, TouchedDocuments, write_lookups
 from indexer.schema import index_codec
-from indexer.segments import SegmentProcess
 from indexer.store import (
     check_versions,
     clean_old_generations,
@@ -58,8 +50,6 @@ SIGNATURE_FIELDS = ("content_hash", "url", "kind", "lab", "lang", "source", "aut
                     "tags", "stars", "extra")
 #: Small segments are merged once an index has this many (a rebuild leaves one).
 MERGE_AT_SEGMENTS = 8
-#: From this many new and changed documents on, an update writes them in two processes (two segments).
-PARALLEL_AT = 200
 
 
 @dataclass
@@ -304,8 +294,6 @@ def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] |
     # Whoosh's writer only to merge: otherwise the new segment is written the way a rebuild writes one.
     counted = tuple(name for name in LEXICON_FIELDS if name in ix.schema)  # the new segment's, for the lexicon
     writer = ix.writer(codec=index_codec()) if merge else BulkWriter(ix, codec=index_codec(), count_fields=counted)
-    documents = [*changes.changed, *changes.new]
-    second: SegmentProcess | None = None
     try:
         # One searcher for every deletion: update_document() would open a new one over all segments
         # per document, which made a 1% update of 100k documents take minutes.
@@ -317,30 +305,17 @@ def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] |
             else:
                 for doc_id in stale:
                     writer.delete_by_term("id", doc_id, searcher=searcher)
-        if not merge and len(documents) >= PARALLEL_AT:
-            # The second half is written as its own segment by a second process, on the second core.
-            half = len(documents) // 2
-            with writer_processes_die_with_parent():
-                second = SegmentProcess(ix, documents[half:])
-            documents = documents[:half]
-        for count, fields in enumerate(documents, start=1):
+        for count, fields in enumerate([*changes.changed, *changes.new], start=1):
             writer.add_document(**fields)
             if progress and count % 100 == 0:
                 progress(count)
-        if second is not None:
-            segment, _ = second.result()
-            writer.add_segment(segment)
     except BaseException:
-        if second is not None:
-            second.close()
         writer.cancel()
         raise
     # Merging rewrites segments: cheap for small ones, so only once they pile up.
     writer.commit(merge=merge)
     ix = open_generation(generation)
-    # Two new segments: the lexicon patch reads their (few) terms itself.
-    counts = None if second is not None else getattr(writer, "term_counts", None)
-    return int(ix.latest_generation()), int(ix.doc_count()), counts
+    return int(ix.latest_generation()), int(ix.doc_count()), getattr(writer, "term_counts", None)
 
 
 def _as_update(report: BuildReport, reason: str) -> UpdateReport:
