@@ -51,7 +51,8 @@ def _contents(folder: Path, by_id: bool = False) -> dict[str, Any]:
             matcher = reader.postings(fieldname, text)
             postings = []
             while matcher.is_active():
-                postings.append((name(matcher.id()), matcher.weight(), matcher.value()))
+                if matcher.id() in ids:  # not a deleted document
+                    postings.append((name(matcher.id()), matcher.weight(), matcher.value()))
                 matcher.next()
             info = reader.term_info(fieldname, text)
             stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
@@ -63,7 +64,7 @@ def _contents(folder: Path, by_id: bool = False) -> dict[str, Any]:
             "stored": {name(n): stored for n, stored in reader.iter_docs()},
             "lengths": {(name(n), f): reader.doc_field_length(n, f) for n in ids for f in fields},
             "totals": {f: reader.field_length(f) for f in fields},
-            "columns": {f: sorted((name(n), v) for n, v in enumerate(reader.column_reader(f)))
+            "columns": {f: sorted((name(n), v) for n, v in enumerate(reader.column_reader(f)) if n in ids)
                         for f in ("kind", "lab", "lang", "doc_rank") if reader.has_column(f)},
         }
 
@@ -128,3 +129,35 @@ def test_an_indexing_process_that_dies_fails_the_fill(crawled: dict[str, Path], 
         fill_index(ix, documents_then_a_dead_worker(), procs=2, batch=8)
     assert not multiprocessing.active_children()  # the other one was stopped too
 
+
+
+def test_an_update_of_many_documents_holds_what_a_rebuild_holds(tmp_path: Path) -> None:
+    from indexer import rebuild
+    from indexer.store import current_generation
+    from indexer.update import update
+
+    many = 200
+    words = "연구소 강화학습 세그멘테이션 논문 세포 분할 의료 영상 데이터 모델 network paper".split()
+
+    def corpus(version: int) -> list[Document]:
+        return [Document(id=f"d{i}", url=f"https://lab.example/{i}", kind="page", lab="랩",
+                         title=f"{words[i % 12]} {i}", text=" ".join(words[(i * k + version) % 12] for k in range(30)))
+                for i in range(3 * many)]
+
+    Corpus(tmp_path / "corpus").write_source("lab", corpus(0))
+    rebuild(tmp_path / "corpus", tmp_path / "index", procs=1)
+    changed = corpus(0)[:many] + corpus(1)[many:]  # two thirds of the documents change
+    Corpus(tmp_path / "corpus").write_source("lab", changed)
+    report = update(tmp_path / "corpus", tmp_path / "index")
+    assert report.changed == 2 * many and not report.fell_back
+    updated = current_generation(tmp_path / "index")
+    with whoosh_index.open_dir(str(updated)).reader() as reader:
+        assert len(reader.leaf_readers()) == 2  # the rebuild's and the update's
+    rebuild(tmp_path / "corpus", tmp_path / "fresh", procs=1)
+    fresh = _contents(current_generation(tmp_path / "fresh"), by_id=True)
+    got = _contents(updated, by_id=True)
+    assert got["stored"].keys() == fresh["stored"].keys()
+    assert got["stored"] == fresh["stored"]
+    assert got["columns"] == fresh["columns"]
+    live = {key: postings for key, (_, postings) in got["terms"].items() if postings}
+    assert live == {key: postings for key, (_, postings) in fresh["terms"].items()}
