@@ -12,8 +12,9 @@ and columns; ``tests/test_bulkwriter.py`` compares them with Whoosh's writer) bu
   sorted but the terms);
 * each term's postings reach :class:`indexer.codec.ArrayPostingsWriter` as whole arrays.
 
-It builds one segment in memory and never merges, so it is for filling a new segment (a rebuild, or
-one process of a parallel rebuild); updates keep Whoosh's writer.
+It builds one segment in memory and cannot merge (postings copied from other segments would go to
+Whoosh's pool, which it never writes: :meth:`BulkWriter.add_reader` refuses), so it fills new segments:
+a rebuild's indexing processes, and an update that does not merge; a merging update uses Whoosh's writer.
 """
 from __future__ import annotations
 
@@ -88,6 +89,17 @@ class BulkWriter(SegmentWriter):
             if field.indexed:
                 self._plans[name] = _FieldPlan(name, field)
         self._terms: dict[str, dict[Any, _Postings]] = {name: {} for name in self._plans}
+
+    def commit(self, mergetype: Any = None, optimize: bool | None = None, merge: bool | None = None) -> None:
+        """Commit the new segment beside the existing ones; asking for a merge is refused before
+        anything is written (the writer stays open: cancel it, or commit without merging)."""
+        if mergetype is not None or optimize or merge:
+            raise NotImplementedError("BulkWriter cannot merge segments: commit without merging, "
+                                      "or use Whoosh's writer")
+        super().commit(merge=False)
+
+    def add_reader(self, reader: Any) -> None:
+        raise NotImplementedError("BulkWriter cannot merge segments")
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from corpus import Document
 from corpus.store import DIGEST_SIZE
+from indexer.sqlitefiles import replace_file
 
 __all__ = ["FINGERPRINT_FILE", "FingerprintMismatch", "Fingerprints", "read_fingerprints"]
 
@@ -93,17 +93,7 @@ class Fingerprints:
         header = {"whoosh_generation": whoosh_generation, "count": len(digests), "converter": converter_version(),
                   "checksum": hashlib.blake2b(body, digest_size=16).hexdigest()}
         path = generation / FINGERPRINT_FILE
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            with tmp.open("wb") as handle:
-                handle.write(MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n" + body)
-                handle.flush()
-                os.fsync(handle.fileno())
-            # Replaces the hard link from the previous generation without writing through it.
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        replace_file(path, MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n" + body)
         return path
 
 

@@ -30,22 +30,27 @@ class FileMismatch(Exception):
     """A generation file is missing, of another format, or was written for another Whoosh commit."""
 
 
-def write_database(memory: sqlite3.Connection, path: Path) -> None:
-    """Write the in-memory database ``memory`` to ``path`` atomically (temporary file, fsync, rename)."""
-    memory.commit()
-    data = memory.serialize()
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in the (existing) generation folder atomically: a temporary file beside
+    it, fsynced, renamed over it. A hard link from the previous generation (an update links every file)
+    is replaced, never written through, so the live generation's file keeps its bytes."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with tmp.open("wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        # Replaces a hard link from the previous generation (an update links every file) without
-        # writing through it: the live generation's file keeps its bytes.
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_database(memory: sqlite3.Connection, path: Path) -> None:
+    """Write the in-memory database ``memory`` to ``path`` atomically (temporary file, fsync, rename)."""
+    memory.commit()
+    data = memory.serialize()
+    replace_file(path, data)
 
 
 def finish_database(memory: sqlite3.Connection, path: Path, meta: dict[str, str]) -> Path:

@@ -161,3 +161,19 @@ def test_an_update_of_many_documents_holds_what_a_rebuild_holds(tmp_path: Path) 
     assert got["columns"] == fresh["columns"]
     live = {key: postings for key, (_, postings) in got["terms"].items() if postings}
     assert live == {key: postings for key, (_, postings) in fresh["terms"].items()}
+
+
+def test_the_bulk_writer_refuses_to_merge_instead_of_dropping_postings(tmp_path: Path) -> None:
+    docs = [Document(id=f"d{i}", url=f"https://lab.example/{i}", kind="page", title=f"논문 {i}", text="세포 분할")
+            for i in range(3)]
+    _write(tmp_path / "index", docs[:2], BulkWriter, IndexCodec())  # one small segment to merge
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    writer = BulkWriter(ix, codec=IndexCodec())
+    writer.add_document(**to_fields(docs[2]))
+    for merging in ({"optimize": True}, {"merge": True}):
+        with pytest.raises(NotImplementedError, match="cannot merge"):
+            writer.commit(**merging)
+    assert whoosh_index.open_dir(str(tmp_path / "index")).doc_count() == 2  # the index as it was
+    writer.commit()  # without merging: a second segment
+    with whoosh_index.open_dir(str(tmp_path / "index")).reader() as reader:
+        assert reader.doc_count() == 3 and len(reader.leaf_readers()) == 2

@@ -21,11 +21,20 @@ def touched_documents(generation: Path) -> tuple[set[str], TouchedDocuments]:
     return {doc["id"]}, TouchedDocuments({doc["id"]: doc}, {doc["id"]: fresh})
 
 
-def test_the_patch_written_in_the_background_is_the_file_of_the_expected_commit(crawled: dict[str, Path],
-                                                                                 tmp_path: Path) -> None:
+PatchInputs = tuple[Path, int, set[str], TouchedDocuments]
+
+
+@pytest.fixture()
+def patch_inputs(crawled: dict[str, Path]) -> PatchInputs:
+    """(the crawled index's live generation, the next commit, one touched id, its documents)."""
     base = crawled["index"] / live_generation(crawled["index"])
-    commit = open_generation(base).latest_generation() + 1
     touched, documents = touched_documents(base)
+    return base, open_generation(base).latest_generation() + 1, touched, documents
+
+
+def test_the_patch_written_in_the_background_is_the_file_of_the_expected_commit(patch_inputs: PatchInputs,
+                                                                                 tmp_path: Path) -> None:
+    base, commit, touched, documents = patch_inputs
     background = BackgroundSuggestions(tmp_path, commit, base, touched, documents)
     answer = background.wait(commit)
     assert answer is not None and "file patched" in answer
@@ -33,20 +42,16 @@ def test_the_patch_written_in_the_background_is_the_file_of_the_expected_commit(
     assert not background.running
 
 
-def test_another_commit_than_expected_discards_the_background_work(crawled: dict[str, Path],
+def test_another_commit_than_expected_discards_the_background_work(patch_inputs: PatchInputs,
                                                                     tmp_path: Path) -> None:
-    base = crawled["index"] / live_generation(crawled["index"])
-    commit = open_generation(base).latest_generation() + 1
-    touched, documents = touched_documents(base)
+    base, commit, touched, documents = patch_inputs
     background = BackgroundSuggestions(tmp_path, commit, base, touched, documents)
     assert background.wait(commit + 1) is None  # the caller writes the file itself
     assert not background.running
 
 
-def test_an_error_in_the_background_is_raised_in_the_update(crawled: dict[str, Path], tmp_path: Path) -> None:
-    base = crawled["index"] / live_generation(crawled["index"])
-    commit = open_generation(base).latest_generation() + 1
-    touched, documents = touched_documents(base)
+def test_an_error_in_the_background_is_raised_in_the_update(patch_inputs: PatchInputs, tmp_path: Path) -> None:
+    base, commit, touched, documents = patch_inputs
     background = BackgroundSuggestions(tmp_path / "no-such-generation", commit, base, touched, documents)
     with pytest.raises(OSError):
         background.wait(commit)
