@@ -1,6 +1,10 @@
 """The analyzer: Korean morphology, English stems, offsets that point at the right characters."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +33,14 @@ def test_spacing_variants_share_terms() -> None:
 def test_english_is_lowercased_and_stemmed() -> None:
     assert terms("Networks Segmentation") == ["network", "segment"]
     assert "unet" in terms("U-Net으로") and "unet" in terms("unet")
+
+
+def test_the_stemmer_loads_without_scipy_which_stays_importable() -> None:
+    pytest.importorskip("scipy")  # installed here by the test extras (ir-measures); production has none
+    probe = ("import sys; import indexer.analysis.english as e; print('scipy' in sys.modules, e.stem('networks')); "
+             "import scipy.stats; print(scipy.stats.norm.cdf(0.0))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "network", "0.5"]
 
 
 def test_hanja_is_read_as_hangul() -> None:

@@ -1,15 +1,37 @@
 """English side of the analysis: Snowball stemming for Latin tokens only (Hangul passes through)."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import Filter, Token
 from whoosh.analysis.filters import STOP_WORDS
 
-_STEMMER = SnowballStemmer("english")
+#: Optional packages nltk's ``__init__`` imports for modules we never call (scipy.stats for collocation
+#: statistics): with SciPy installed they cost ~0.8 s at every start of the CLI, a web worker or a test.
+_NLTK_EXTRAS = ("scipy",)
+
+
+def _snowball_class() -> Any:
+    """nltk's SnowballStemmer, imported with :data:`_NLTK_EXTRAS` hidden unless already loaded.
+
+    nltk guards those imports (``try: from scipy.stats import ...``), so it falls back for the functions
+    that need them; the packages are importable again afterwards, for whoever else wants them."""
+    hidden = [name for name in _NLTK_EXTRAS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        from nltk.stem.snowball import SnowballStemmer
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return SnowballStemmer
+
+
+_STEMMER = _snowball_class()("english")
 
 
 @lru_cache(maxsize=65536)
