@@ -158,6 +158,8 @@ class SearchIndex:
         self._pointer: tuple[int, int] | None = None
         self.weighting = PriorBM25F()
         self.results_cache = ResultCache()  # finished results per generation (indexer/cache.py)
+        # Completions per generation: everyone typing 강화학습 asks for ㄱ, 가, 강, 강ㅎ … first.
+        self.suggest_cache = ResultCache()
         self._searchers = ThreadSearchers(self.weighting)  # reused per thread and generation
 
     # -- generations ------------------------------------------------------------------------
@@ -274,7 +276,12 @@ class SearchIndex:
     def suggest(self, text: str, limit: int = 8) -> list[_suggest.Suggestion]:
         """Completions for what is being typed."""
         with self._held() as generation:
-            return _suggest.suggester_for(generation.index).suggest(text, limit)
+            key = ("suggest", generation.path.name, text, limit)
+            found = self.suggest_cache.get(key)
+            if found is None:
+                found = tuple(_suggest.suggester_for(generation.index).suggest(text, limit))
+                self.suggest_cache.put(key, found)
+            return list(found)
 
     def related(self, doc_id: str, limit: int = 5) -> list[_related.DocSummary] | None:
         """Documents like ``doc_id``; None when it is not in the index."""

@@ -84,6 +84,19 @@ def test_update_and_verify_commands(work: dict[str, Path]) -> None:
     assert "index " + after + ": 62 documents; corpus: 62 documents, 0 records skipped" in verified.stdout
 
 
+def test_completions_are_cached_per_generation(work: dict[str, Path]) -> None:
+    """A repeated prefix is answered from the cache; a new generation never gets the old answer."""
+    index = SearchIndex(work["index"], reload_interval=0.0)
+    assert index.suggest("zebra") == []
+    hits = index.suggest_cache.hits
+    assert index.suggest("zebra") == [] and index.suggest_cache.hits == hits + 1
+    mutate(work["corpus"])
+    update(work["corpus"], work["index"])
+    assert f"Brand new {MARKER} page" in [s.text for s in index.suggest("zebra")]
+    again = index.suggest("zebra")
+    assert index.suggest_cache.hits == hits + 2 and f"Brand new {MARKER} page" in [s.text for s in again]
+
+
 def test_update_without_changes_keeps_the_generation(work: dict[str, Path]) -> None:
     before = live_generation(work["index"])
     report = update(work["corpus"], work["index"])
