@@ -199,6 +199,30 @@ def test_fixture_texts_analyse_the_same_with_cold_caches(fixture_texts: list[str
     assert len(scan.CACHES[True].chunks) > 100
 
 
+def unit_split_outputs(value: str) -> list[list[str] | None]:
+    """Each mecab segment's chunk outputs as the index analysis splits them (reading every chunk into a unit)."""
+    found = []
+    for segment in scan.mecab_segments(value, default_user_dictionary()):
+        split = scan._split_chunks(segment, scan.CACHES[True])
+        found.append(None if split is None else split[1])
+    return found
+
+
+def light_outputs(value: str) -> list[list[str] | None]:
+    return [scan.chunk_outputs(segment) for segment in scan.mecab_segments(value, default_user_dictionary())]
+
+
+def test_chunk_outputs_without_units_split_as_the_analysis_does(fixture_texts: list[str]) -> None:
+    """chunk_outputs reads no chunk into a unit it does not already have, and still splits (or refuses) alike."""
+    values = fixture_texts[:40]
+    scan.clear_caches()
+    cold = [light_outputs(value) for value in values]
+    assert len(scan.CACHES[True].chunks) == 0  # nothing was read into units
+    assert sum(len(o) for outputs in cold for o in outputs if o) > 1000
+    assert cold == [unit_split_outputs(value) for value in values]
+    assert [light_outputs(value) for value in values] == cold  # now with the units cached
+
+
 # -- generated text -----------------------------------------------------------------------------------
 
 _USER_WORDS = sorted(default_user_dictionary().entries)
@@ -225,6 +249,7 @@ _tricky = st.lists(st.tuples(_word, st.sampled_from(_SEPARATORS)), max_size=30).
 @given(_tricky)
 def test_tricky_text_analyses_the_same(value: str) -> None:
     assert_same_analysis(value)
+    assert light_outputs(value) == unit_split_outputs(value)
 
 
 @settings(max_examples=200, deadline=None)

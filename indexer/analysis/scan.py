@@ -119,6 +119,7 @@ class Caches:
     def clear(self) -> None:
         for cache in (self.lines, self.latin, self.user, self.chunks):
             cache.clear()
+        _CHUNK_TEXTS.clear()
 
     def _chunk(self, chunk: str) -> Unit:
         """One chunk of mecab output, read as the line scan reads its lines, as one unit."""
@@ -195,9 +196,27 @@ def mecab_segments(text: str, userdict: UserDictionary) -> list[str]:
 
 def chunk_outputs(segment: str) -> list[str] | None:
     """mecab's output for ``segment`` cut into its chunks (each: ``surface\\x1ffeatures`` nodes joined by
-    ``\\x02\\x01``), or None when the chunks do not spell the segment back (see the module docstring)."""
-    split = _split_chunks(segment, CACHES[True])
-    return None if split is None else split[1]
+    ``\\x02\\x01``), or None when the chunks do not spell the segment back (see the module docstring).
+
+    The same answer as :func:`_split_chunks` gives, without reading a chunk the index analysis has not
+    already read into a unit (an update's suggestion terms of documents it does not index)."""
+    chunked = _chunked(segment)
+    if chunked is None:
+        return None
+    gaps, outputs = chunked
+    known = CACHES[True].chunks
+    texts = [known[output].text if output in known else _CHUNK_TEXTS[output] for output in outputs]
+    return outputs if _spells(segment, gaps, texts) else None
+
+
+def _chunk_text(output: str) -> str:
+    """The text a chunk of mecab output covers: what :meth:`Caches._chunk` makes its unit's text."""
+    if _LINE_BREAKS.search(output):
+        return _UNTRUSTED.text
+    return "".join(node.partition("\x1f")[0] for node in output.split("\x02\x01"))
+
+
+_CHUNK_TEXTS = _Cache(_chunk_text, 1 << 18)
 
 
 def _pieces(text: str, userdict: UserDictionary) -> list[tuple[int, int, UserEntry | None]]:
@@ -227,6 +246,16 @@ def _read_chunks(segment: str, caches: Caches) -> tuple[list[str], list[Unit]] |
 
 def _split_chunks(segment: str, caches: Caches) -> tuple[list[str], list[str], list[Unit]] | None:
     """(the whitespace before each chunk, each chunk's mecab output, each chunk read as a unit), or None."""
+    chunked = _chunked(segment)
+    if chunked is None:
+        return None
+    gaps, outputs = chunked
+    chunks: list[Unit] = list(map(caches.chunks.__getitem__, outputs))
+    return (gaps, outputs, chunks) if _spells(segment, gaps, map(_TEXT, chunks)) else None
+
+
+def _chunked(segment: str) -> tuple[list[str], list[str]] | None:
+    """(the whitespace before each chunk, each chunk's mecab output), not yet checked against ``segment``."""
     if any(marker in segment for marker in _MARKERS):
         return None
     out = Tagger.parse_chunked(segment)
@@ -236,15 +265,16 @@ def _split_chunks(segment: str, caches: Caches) -> tuple[list[str], list[str], l
     pieces = _GAP.split(rest[:-1])
     gaps = pieces[1::2]
     gaps.insert(0, lead)
-    outputs = pieces[0::2]
-    chunks: list[Unit] = list(map(caches.chunks.__getitem__, outputs))
-    spelled = [""] * (2 * len(chunks))
+    return gaps, pieces[0::2]
+
+
+def _spells(segment: str, gaps: list[str], texts: Iterable[str]) -> bool:
+    """Whether the chunks' ``texts`` with their ``gaps`` spell ``segment`` (see the module docstring)."""
+    spelled = [""] * (2 * len(gaps))
     spelled[0::2] = gaps
-    spelled[1::2] = map(_TEXT, chunks)
+    spelled[1::2] = texts
     # Text after the last morpheme is whitespace or what mecab never saw (after a NUL): no morphemes.
-    if not segment.startswith("".join(spelled)):
-        return None
-    return gaps, outputs, chunks
+    return segment.startswith("".join(spelled))
 
 
 def _scan_lines(segment: str, lines: Iterable[str], begin: int, caches: Caches,
