@@ -208,8 +208,14 @@ def unit_split_outputs(value: str) -> list[list[str] | None]:
     return found
 
 
-def light_outputs(value: str) -> list[list[str] | None]:
-    return [scan.chunk_outputs(segment) for segment in scan.mecab_segments(value, default_user_dictionary())]
+def light_outputs(value: str, remembered: bool = False) -> list[list[str] | None]:
+    """chunk_outputs of each segment: read afresh, or (``remembered``) as the analysis last split it."""
+    found = []
+    for segment in scan.mecab_segments(value, default_user_dictionary()):
+        if not remembered:
+            scan._RECENT_SPLITS.clear()
+        found.append(scan.chunk_outputs(segment))
+    return found
 
 
 def test_chunk_outputs_without_units_split_as_the_analysis_does(fixture_texts: list[str]) -> None:
@@ -221,6 +227,7 @@ def test_chunk_outputs_without_units_split_as_the_analysis_does(fixture_texts: l
     assert sum(len(o) for outputs in cold for o in outputs if o) > 1000
     assert cold == [unit_split_outputs(value) for value in values]
     assert [light_outputs(value) for value in values] == cold  # now with the units cached
+    assert [unit_split_outputs(value) == light_outputs(value, remembered=True) for value in values] == [True] * 40
 
 
 # -- generated text -----------------------------------------------------------------------------------
@@ -249,7 +256,7 @@ _tricky = st.lists(st.tuples(_word, st.sampled_from(_SEPARATORS)), max_size=30).
 @given(_tricky)
 def test_tricky_text_analyses_the_same(value: str) -> None:
     assert_same_analysis(value)
-    assert light_outputs(value) == unit_split_outputs(value)
+    assert light_outputs(value) == unit_split_outputs(value) == light_outputs(value, remembered=True)
 
 
 @settings(max_examples=200, deadline=None)

@@ -78,6 +78,7 @@ class Tagger:
 
 
 _RECENT: dict[str, object] = {}
+_RECENT_SPLITS: dict[str, list[str] | None] = {}  # segment → its chunk outputs, as _split_chunks last split it
 _RECENT_SIZE = 64  # a document's segments, many times over
 _MISSING = object()
 
@@ -120,6 +121,7 @@ class Caches:
         for cache in (self.lines, self.latin, self.user, self.chunks):
             cache.clear()
         _CHUNK_TEXTS.clear()
+        _RECENT_SPLITS.clear()
 
     def _chunk(self, chunk: str) -> Unit:
         """One chunk of mecab output, read as the line scan reads its lines, as one unit."""
@@ -200,6 +202,9 @@ def chunk_outputs(segment: str) -> list[str] | None:
 
     The same answer as :func:`_split_chunks` gives, without reading a chunk the index analysis has not
     already read into a unit (an update's suggestion terms of documents it does not index)."""
+    recent = _RECENT_SPLITS.get(segment, _MISSING)
+    if recent is not _MISSING:  # the index analysis has just split it
+        return recent  # type: ignore[return-value]
     chunked = _chunked(segment)
     if chunked is None:
         return None
@@ -247,11 +252,17 @@ def _read_chunks(segment: str, caches: Caches) -> tuple[list[str], list[Unit]] |
 def _split_chunks(segment: str, caches: Caches) -> tuple[list[str], list[str], list[Unit]] | None:
     """(the whitespace before each chunk, each chunk's mecab output, each chunk read as a unit), or None."""
     chunked = _chunked(segment)
-    if chunked is None:
-        return None
-    gaps, outputs = chunked
-    chunks: list[Unit] = list(map(caches.chunks.__getitem__, outputs))
-    return (gaps, outputs, chunks) if _spells(segment, gaps, map(_TEXT, chunks)) else None
+    split = None
+    if chunked is not None:
+        gaps, outputs = chunked
+        chunks: list[Unit] = list(map(caches.chunks.__getitem__, outputs))
+        if _spells(segment, gaps, map(_TEXT, chunks)):
+            split = gaps, outputs, chunks
+    if caches is CACHES[True]:  # for the suggestion terms of the document being indexed (chunk_outputs)
+        if len(_RECENT_SPLITS) >= _RECENT_SIZE:
+            _RECENT_SPLITS.clear()
+        _RECENT_SPLITS[segment] = None if split is None else split[1]
+    return split
 
 
 def _chunked(segment: str) -> tuple[list[str], list[str]] | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 #: Parts that are particles are not indexed on their own.
+_RECENT_TEXTS = 16
 _PARTICLES = {"의", "에", "을", "를", "이", "가", "은", "는", "와", "과", "도", "로", "으로", "에서", "님"}
 
 
@@ -26,6 +27,7 @@ class UserDictionary:
     def __init__(self, entries: list[UserEntry]) -> None:
         self.entries = {e.word: e for e in entries}
         self._pattern = re.compile(_trie_pattern(list(self.entries))) if self.entries else None
+        self._recent: dict[str, tuple[tuple[int, int, UserEntry], ...]] = {}
 
     @classmethod
     def load(cls, path: Path) -> UserDictionary:
@@ -42,11 +44,20 @@ class UserDictionary:
                     entries.append(UserEntry(word, parts))
         return cls(entries)
 
-    def spans(self, text: str) -> list[tuple[int, int, UserEntry]]:
-        """Non-overlapping occurrences of dictionary words, longest first at each position."""
-        if self._pattern is None:
-            return []
-        return [(m.start(), m.end(), self.entries[m.group(0)]) for m in self._pattern.finditer(text)]
+    def spans(self, text: str) -> tuple[tuple[int, int, UserEntry], ...]:
+        """Non-overlapping occurrences of dictionary words, longest first at each position.
+
+        The last few texts' answers are kept: indexing a document asks for the same text's spans three
+        times (its analysis, then its suggestion terms' mecab segments and dictionary words)."""
+        found = self._recent.get(text)
+        if found is None:
+            if self._pattern is None:
+                return ()
+            found = tuple((m.start(), m.end(), self.entries[m.group(0)]) for m in self._pattern.finditer(text))
+            if len(self._recent) >= _RECENT_TEXTS:
+                self._recent.clear()
+            self._recent[text] = found
+        return found
 
     def __len__(self) -> int:
         return len(self.entries)
