@@ -87,8 +87,7 @@ class Tagger:
             if chunks is None:  # text mecab reads differently from how it is written: line by line
                 found |= _noun_phrases(segment, ScanTagger.parse(segment).splitlines())
                 continue
-            for chunk in chunks:
-                found |= _CHUNK_NOUNS[chunk]
+            found.update(*map(_CHUNK_NOUNS.__getitem__, chunks))
         return found
 
 
@@ -185,10 +184,14 @@ class TermStats:
 
     def add(self, terms: DocTerms, sign: int = 1) -> None:
         """Count one document's terms in (``sign`` 1) or out (``sign`` -1)."""
-        for word in terms.words:
-            self.docs[word] += sign
-        for word in terms.dictionary:
-            self.curated[word] += sign
+        if sign == 1:  # Counter.update counts an iterable in C
+            self.docs.update(terms.words)
+            self.curated.update(terms.dictionary)
+        else:
+            for word in terms.words:
+                self.docs[word] += sign
+            for word in terms.dictionary:
+                self.curated[word] += sign
         for (folded, written), count in terms.surfaces.items():
             self.surfaces[folded][written] += sign * count
         if sign < 0:
