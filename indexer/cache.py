@@ -3,7 +3,8 @@
 Results depend only on the generation and the request (query, filters, page, size, sort, spelling
 choice), so a repeated request is answered without touching the index. The key holds the
 generation's name: a new generation never serves an old result, and old entries age out.
-``MODUSEARCH_RESULT_CACHE`` sets the number of entries (default 2048; 0 turns the cache off).
+``MODUSEARCH_RESULT_CACHE`` sets the number of entries (default 2048; 0 turns the cache off); the
+completions cache (``SearchIndex.suggest_cache``) is another instance with the same setting.
 """
 from __future__ import annotations
 
