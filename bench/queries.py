@@ -5,6 +5,9 @@ tutorial, the Python documentation), so every size of generated corpus has match
 """
 from __future__ import annotations
 
+import random
+import re
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -64,3 +67,32 @@ QUERIES: tuple[BenchQuery, ...] = (
 #: What a user types before picking a suggestion (for ``/api/suggest``).
 PREFIXES: tuple[str, ...] = ("딥", "딥러", "클로", "프로미", "임베", "자연어", "파이", "트랜스", "cl", "asy",
                              "word", "reg", "tran", "이벤트", "정규", "함수", "모델", "lst", "py", "객체")
+
+
+_TITLE_WORD = re.compile(r"[0-9A-Za-z\uac00-\ud7a3][\w.+#-]*")
+
+
+def first_time_queries(corpus: Path, count: int = 200, seed: int = 11) -> list[str]:
+    """``count`` distinct queries, never asked before in a fresh process: one to three words of the titles
+    of documents drawn at random (seeded) from ``corpus``. The fixed set above is asked over and over,
+    so its terms' postings stay decoded in each worker; these show what a query costs the first time."""
+    from corpus import Corpus
+    from corpus.store import parse_record
+
+    records = Corpus(corpus).records()
+    lines = sum(1 for _ in Corpus(corpus).records())
+    rng = random.Random(seed)
+    wanted = set(rng.sample(range(lines), min(lines, count * 3)))
+    fixed = {q.text for q in QUERIES}
+    found: dict[str, None] = {}
+    for number, record in enumerate(records):
+        if number not in wanted:
+            continue
+        doc = parse_record(record)
+        words = [w for w in _TITLE_WORD.findall(doc.title if doc else "") if len(w) > 1]
+        if not words:
+            continue
+        text = " ".join(rng.sample(words, min(len(words), rng.choice((1, 2, 3)))))
+        if text not in fixed:
+            found[text] = None
+    return list(found)[:count]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpusgen import Generator, write_corpus
+from bench.queries import QUERIES, first_time_queries
 from corpus import Corpus, Document
 
 
@@ -45,3 +46,14 @@ def test_rewriting_a_smaller_size_drops_nothing_stale(generator: Generator, tmp_
     write_corpus(tmp_path, 50, Path(), generator=generator)
     write_corpus(tmp_path, 5, Path(), generator=generator)
     assert len(list(Corpus(tmp_path).documents())) == 5
+
+
+def test_first_time_queries_are_distinct_title_words_and_repeatable(generator: Generator, tmp_path: Path) -> None:
+    write_corpus(tmp_path, 300, Path(), generator=generator)
+    queries = first_time_queries(tmp_path, count=50)
+    assert queries == first_time_queries(tmp_path, count=50)
+    assert queries != first_time_queries(tmp_path, count=50, seed=12)
+    assert 20 <= len(queries) <= 50 and len(set(queries)) == len(queries)
+    assert not set(queries) & {q.text for q in QUERIES}
+    titles = " ".join(d.title for d in Corpus(tmp_path).documents())
+    assert all(1 <= len(q.split()) <= 3 and all(word in titles for word in q.split()) for q in queries)
