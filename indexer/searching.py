@@ -276,7 +276,7 @@ class SearchIndex:
     def suggest(self, text: str, limit: int = 8) -> list[_suggest.Suggestion]:
         """Completions for what is being typed."""
         with self._held() as generation:
-            key = ("suggest", generation.path.name, text, limit)
+            key = (generation.path.name, text, limit)
             found = self.suggest_cache.get(key)
             if found is None:
                 found = tuple(_suggest.suggester_for(generation.index).suggest(text, limit))

@@ -13,8 +13,9 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 #: Parts that are particles are not indexed on their own.
-_RECENT_TEXTS = 16
 _PARTICLES = {"의", "에", "을", "를", "이", "가", "은", "는", "와", "과", "도", "로", "으로", "에서", "님"}
+#: Texts whose spans a dictionary remembers (a document's fields, while it is indexed).
+_RECENT_TEXTS = 16
 
 
 @dataclass(frozen=True)
