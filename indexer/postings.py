@@ -7,21 +7,26 @@ least-recently-used cache bounded in bytes, shared by the threads of a process, 
 """
 from __future__ import annotations
 
+import io
+import pickle
+import struct
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
 
+from indexer.blocks import BlockError, decode
 from indexer.codec import ArrayLeafMatcher
 
 #: Bytes of decoded postings kept per process and generation.
 CACHE_BYTES = 64 * 1024 * 1024
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_BLOCK_SIZE = struct.Struct("!i")  # each block's byte size, negative for the last (Whoosh's W3 layout)
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,12 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
     for leaf, offset in leaves:
         try:
-            matcher = leaf.postings(fieldname, term)
+            found = _packed_blocks(leaf, fieldname, term, field.format)
+            if found is None:  # inlined or Whoosh's own blocks: through a matcher
+                found = _blocks(leaf.postings(fieldname, term), positions)
         except TermNotFound:  # one lookup in the segment's term table instead of a check and a lookup
             continue
-        for ids, weights, lengths, blob in _blocks(matcher, positions):
+        for ids, weights, lengths, blob in found:
             id_parts.append(ids + offset)
             weight_parts.append(weights)
             if positions:
@@ -134,6 +141,39 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     if not len(ids):
         return Postings(_EMPTY_IDS, np.zeros(0, dtype=np.float32), Positions.of([]) if positions else None)
     return Postings(ids, weights, kept_values)
+
+
+def _packed_blocks(leaf: Any, fieldname: str, term: bytes, format_: Any) -> list[tuple[Any, ...]] | None:
+    """A term's packed blocks in one segment, read straight from its postings file: one read of the whole
+    list, no matcher (Whoosh's builds one per term and wraps it for the segment's deletions, which cost
+    more than decoding a short list). None when the segment's postings are not packed blocks or the
+    term's are inlined in the term table; TermNotFound when the segment lacks the term."""
+    terms = getattr(leaf, "_terms", None)
+    if terms is None or not getattr(getattr(terms, "_codec", None), "_packed", False) or leaf.is_closed:
+        return None
+    terminfo = terms.term_info(fieldname, term)
+    if terminfo.is_inlined():
+        return None
+    start, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct.unpack's tuple (Whoosh never reads it)
+        length = length[0]
+    raw = terms._postfile.get(start, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise BlockError(f"{fieldname}:{term!r}: not a posting list")
+    fixedsize = format_.fixed_value_size()
+    found = []
+    position = 4
+    while True:
+        size = _BLOCK_SIZE.unpack_from(raw, position)[0]
+        position += _BLOCK_SIZE.size
+        info = io.BytesIO(raw[position: position + abs(size)])
+        pickle.load(info)  # the block's statistics; only their length matters here
+        block = decode(info.read(), fixedsize)
+        lengths = block.lengths if block.lengths is not None else np.zeros(len(block.ids), dtype=np.int64)
+        found.append((block.ids, block.weights, lengths, block.blob))
+        position += abs(size)
+        if size < 0:  # the last block
+            return found
 
 
 def _blocks(matcher: Any, values: bool) -> Any:

@@ -22,7 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 from corpus import Corpus, Document
 from indexer import blocks, rebuild
 from indexer.codec import ArrayLeafMatcher, IndexCodec
-from indexer.postings import read_postings
+from indexer.postings import _packed_blocks, read_postings
 from indexer.store import current_generation
 
 # -- one block -------------------------------------------------------------------------------------
@@ -193,6 +193,22 @@ def test_the_scorer_reads_the_same_arrays_from_either_kind_of_block(generations:
     finally:
         for reader in readers.values():
             reader.close()
+
+
+def test_packed_lists_are_read_without_a_matcher(generations: dict[str, Path]) -> None:
+    """The scorer reads packed posting lists straight from the file, one or many blocks per list; Whoosh's
+    pickled blocks still go through a matcher."""
+    for name in ("packed", "small_blocks", "pickled"):
+        with whoosh_index.open_dir(str(generations[name])).reader() as reader:
+            leaf = reader.leaf_readers()[0][0] if hasattr(reader, "leaf_readers") else reader
+            fmt = reader.schema["body"].format
+            lists = [_packed_blocks(leaf, "body", term, fmt) for field, term in reader.all_terms() if field == "body"]
+            if name == "pickled":
+                assert all(found is None for found in lists)
+            else:
+                assert all(found is not None for found in lists), name
+                most = max(len(found) for found in lists if found is not None)
+                assert most > 1 if name == "small_blocks" else most == 1, name
 
 
 def _postings_bytes(generation: Path) -> int:
