@@ -59,26 +59,27 @@ class Tagger:
 
     @classmethod
     def parse_chunked(cls, text: str) -> str | None:
-        """The output the chunk scan reads; None for text mecab cannot take as it is.
-
-        The last few outputs are kept: the suggestion terms of a document (indexer/suggest_terms.py)
-        read the same segments right after the index analysis did, and get them without mecab.
-        """
-        out = _RECENT.get(text, _MISSING)
-        if out is not _MISSING:
-            return out  # type: ignore[return-value]
+        """The output the chunk scan reads; None for text mecab cannot take as it is."""
         try:
-            out = cls._tagger("chunks", _CHUNKED).parse(text)
+            return cls._tagger("chunks", _CHUNKED).parse(text)  # type: ignore[attr-defined, no-any-return]
         except (TypeError, UnicodeEncodeError):
-            out = None
-        if len(_RECENT) >= _RECENT_SIZE:
-            _RECENT.clear()
-        _RECENT[text] = out
-        return out  # type: ignore[return-value]
+            return None
 
 
-_RECENT: dict[str, object] = {}
-_RECENT_SPLITS: dict[str, list[str] | None] = {}  # segment → its chunk outputs, as _split_chunks last split it
+class _Split:
+    """A segment's chunked mecab output, and whether it spells the segment back (None: not checked yet)."""
+
+    __slots__ = ("gaps", "outputs", "trusted")
+
+    def __init__(self, gaps: list[str], outputs: list[str]) -> None:
+        self.gaps = gaps
+        self.outputs = outputs
+        self.trusted: bool | None = None
+
+
+#: The last segments' splits: the suggestion terms of a document (indexer/suggest_terms.py) read the
+#: same segments right after its index analysis did, and get them without mecab or a second check.
+_RECENT: dict[str, _Split | None] = {}
 _RECENT_SIZE = 64  # a document's segments, many times over
 _MISSING = object()
 
@@ -121,7 +122,7 @@ class Caches:
         for cache in (self.lines, self.latin, self.user, self.chunks):
             cache.clear()
         _CHUNK_TEXTS.clear()
-        _RECENT_SPLITS.clear()
+        _RECENT.clear()
 
     def _chunk(self, chunk: str) -> Unit:
         """One chunk of mecab output, read as the line scan reads its lines, as one unit."""
@@ -202,16 +203,14 @@ def chunk_outputs(segment: str) -> list[str] | None:
 
     The same answer as :func:`_split_chunks` gives, without reading a chunk the index analysis has not
     already read into a unit (an update's suggestion terms of documents it does not index)."""
-    recent = _RECENT_SPLITS.get(segment, _MISSING)
-    if recent is not _MISSING:  # the index analysis has just split it
-        return recent  # type: ignore[return-value]
-    chunked = _chunked(segment)
-    if chunked is None:
+    split = _chunked(segment)
+    if split is None:
         return None
-    gaps, outputs = chunked
-    known = CACHES[True].chunks
-    texts = [known[output].text if output in known else _CHUNK_TEXTS[output] for output in outputs]
-    return outputs if _spells(segment, gaps, texts) else None
+    if split.trusted is None:
+        known = CACHES[True].chunks
+        texts = [known[output].text if output in known else _CHUNK_TEXTS[output] for output in split.outputs]
+        split.trusted = _spells(segment, split.gaps, texts)
+    return split.outputs if split.trusted else None
 
 
 def _chunk_text(output: str) -> str:
@@ -251,32 +250,34 @@ def _read_chunks(segment: str, caches: Caches) -> tuple[list[str], list[Unit]] |
 
 def _split_chunks(segment: str, caches: Caches) -> tuple[list[str], list[str], list[Unit]] | None:
     """(the whitespace before each chunk, each chunk's mecab output, each chunk read as a unit), or None."""
-    chunked = _chunked(segment)
-    split = None
-    if chunked is not None:
-        gaps, outputs = chunked
-        chunks: list[Unit] = list(map(caches.chunks.__getitem__, outputs))
-        if _spells(segment, gaps, map(_TEXT, chunks)):
-            split = gaps, outputs, chunks
-    if caches is CACHES[True]:  # for the suggestion terms of the document being indexed (chunk_outputs)
-        if len(_RECENT_SPLITS) >= _RECENT_SIZE:
-            _RECENT_SPLITS.clear()
-        _RECENT_SPLITS[segment] = None if split is None else split[1]
-    return split
+    split = _chunked(segment)
+    if split is None:
+        return None
+    chunks: list[Unit] = list(map(caches.chunks.__getitem__, split.outputs))
+    if split.trusted is None:  # a unit's text is what _chunk_text gives: either way decides alike
+        split.trusted = _spells(segment, split.gaps, map(_TEXT, chunks))
+    return (split.gaps, split.outputs, chunks) if split.trusted else None
 
 
-def _chunked(segment: str) -> tuple[list[str], list[str]] | None:
-    """(the whitespace before each chunk, each chunk's mecab output), not yet checked against ``segment``."""
-    if any(marker in segment for marker in _MARKERS):
-        return None
-    out = Tagger.parse_chunked(segment)
-    if out is None or not out.endswith("\x02"):
-        return None
-    lead, _, rest = out.partition("\x01")
-    pieces = _GAP.split(rest[:-1])
-    gaps = pieces[1::2]
-    gaps.insert(0, lead)
-    return gaps, pieces[0::2]
+def _chunked(segment: str) -> _Split | None:
+    """``segment``'s chunked mecab output, not yet checked against it (kept for the next few segments);
+    None when the segment holds the chunk markers or mecab cannot take it."""
+    found = _RECENT.get(segment, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
+    found = None
+    if not any(marker in segment for marker in _MARKERS):
+        out = Tagger.parse_chunked(segment)
+        if out is not None and out.endswith("\x02"):
+            lead, _, rest = out.partition("\x01")
+            pieces = _GAP.split(rest[:-1])
+            gaps = pieces[1::2]
+            gaps.insert(0, lead)
+            found = _Split(gaps, pieces[0::2])
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.clear()
+    _RECENT[segment] = found
+    return found
 
 
 def _spells(segment: str, gaps: list[str], texts: Iterable[str]) -> bool:
