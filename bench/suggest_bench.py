@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexer import SearchIndex  # noqa: E402
-from indexer.suggest import suggester_for  # noqa: E402
+from indexer.suggest.complete import suggester_for  # noqa: E402
 
 WORDS = ["강화학습", "풀잎스쿨", "세그멘테이션", "바이오메디컬랩", "모두의연구소", "딥러닝", "논문 리뷰",
          "ㄱㅎㅎㅅ", "ㅍㄹㅅㅋ", "ㅂㅇㅇㅁㄷㅋㄹ", "segmentation", "reinforcement", "modulabs/rl4rws", "u-net", "pytorch"]

@@ -13,9 +13,9 @@ from typing import Any
 
 from corpus import Corpus, Document
 from indexer.analysis import ANALYSIS_VERSION, bigram_analyzer, text_analyzer
-from indexer.convert import to_fields
+from indexer.operations.convert import to_fields
 
-#: The fields the peers index: (name, field of ``to_fields``, analyzer kind, weight as in indexer.schema).
+#: The fields the peers index: (name, field of ``to_fields``, analyzer kind, weight as in indexer.storage.schema).
 PEER_FIELDS = (
     ("title", "title", "text", 4.0),
     ("headings", "headings", "text", 2.0),
@@ -50,7 +50,7 @@ def analyze_document(doc: Document) -> dict[str, Any]:
 
 def query_terms(text: str) -> tuple[list[str], list[str]]:
     """(morpheme/stem terms, bigram terms) of a query, as modusearch's query parser makes them."""
-    from indexer.query import analyze, bigrams
+    from indexer.search.query import analyze, bigrams
 
     return analyze(text), list(dict.fromkeys(g for g, _, _ in bigrams(text)))[:32]
 

@@ -1,7 +1,8 @@
 """``python -m eval.tune``: grid search of the ranking knobs on the tuning part of the evaluation set.
 
 Prints nDCG@10 on the tuning queries and on the held-out third for each setting; the defaults in
-``indexer/schema.py``, ``indexer/scoring.py`` and ``indexer/expand.py`` were chosen from its output.
+``indexer/storage/schema.py``, ``indexer/search/scoring.py`` and ``indexer/search/expand.py`` were chosen
+from its output.
 """
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ GRID = {
 
 
 def main() -> None:
-    from indexer import expand, query, rebuild, schema, scoring
+    from indexer import rebuild
+    from indexer.search import expand, query, scoring
+    from indexer.storage import schema
 
     judgments = load_judgments()
     held = judgments.held_out()

@@ -4,13 +4,13 @@ Data flows ``corpus → indexer → web``; the indexer never imports the crawler
 """
 from __future__ import annotations
 
-from indexer.build import BuildReport, rebuild
 from indexer.errors import BuildError, IndexerError, IndexLocked, IndexNotFound, SchemaMismatch
-from indexer.related import DocSummary, LabSummary
-from indexer.searching import Hit, SearchIndex, SearchResults
-from indexer.suggest import Suggestion
-from indexer.update import UpdateReport, update
-from indexer.verify import VerifyReport, verify
+from indexer.operations.rebuild import BuildReport, rebuild
+from indexer.operations.update import UpdateReport, update
+from indexer.operations.verify import VerifyReport, verify
+from indexer.search.index import Hit, SearchIndex, SearchResults
+from indexer.search.related import DocSummary, LabSummary
+from indexer.suggest.complete import Suggestion
 
 __all__ = [
     "BuildError",

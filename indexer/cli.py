@@ -14,10 +14,10 @@ from typing import TypeVar
 
 import click
 
-from indexer.build import rebuild
 from indexer.errors import IndexerError
-from indexer.update import update
-from indexer.verify import verify
+from indexer.operations.rebuild import rebuild
+from indexer.operations.update import update
+from indexer.operations.verify import verify
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "var" / "corpus"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import threading
 
 from indexer import SearchIndex
-from indexer.cache import ResultCache, request_key
-from indexer.readers import ThreadSearchers
+from indexer.search.cache import ResultCache, request_key
+from indexer.storage.readers import ThreadSearchers
 
 
 def test_cache_is_lru_and_can_be_switched_off() -> None:

@@ -1,4 +1,4 @@
-"""indexer/blocks.py and the codec's packed posting blocks: every posting survives the round trip, and an
+"""indexer/storage/blocks.py and the codec's packed posting blocks: every posting survives the round trip, and an
 index written with packed blocks hands Whoosh's matchers and the scorer's reader exactly the postings
 of the same documents written with Whoosh's own pickled blocks.
 """
@@ -20,10 +20,11 @@ from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 
 from corpus import Corpus, Document
-from indexer import blocks, rebuild
-from indexer.codec import ArrayLeafMatcher, IndexCodec
-from indexer.postings import _packed_blocks, read_postings
-from indexer.store import current_generation
+from indexer import rebuild
+from indexer.storage import blocks
+from indexer.storage.codec import ArrayLeafMatcher, IndexCodec
+from indexer.storage.generations import current_generation
+from indexer.storage.postings import _packed_blocks, read_postings
 
 # -- one block -------------------------------------------------------------------------------------
 

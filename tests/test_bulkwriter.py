@@ -1,4 +1,4 @@
-"""The rebuild's writer (indexer/bulkwriter.py) and parallel fill (indexer/segments.py) write what
+"""The rebuild's writer (indexer/storage/bulkwriter.py) and parallel fill (indexer/operations/segments.py) write what
 Whoosh's own writer writes: the same terms, term statistics, postings, field lengths, stored fields and
 columns, for the crawled fixture corpus; and the suggestion data gathered while indexing equals the
 data gathered from the stored documents afterwards."""
@@ -14,14 +14,14 @@ import pytest
 from whoosh import index as whoosh_index
 
 from corpus import Corpus, Document, ReadReport
-from indexer.bulkwriter import BulkWriter
-from indexer.codec import IndexCodec
-from indexer.convert import to_fields
 from indexer.errors import BuildError
-from indexer.lexicon import field_frequencies
-from indexer.schema import build_schema
-from indexer.segments import fill_index
-from indexer.suggest_terms import gather
+from indexer.operations.convert import to_fields
+from indexer.operations.segments import fill_index
+from indexer.spelling.lexicon import field_frequencies
+from indexer.storage.bulkwriter import BulkWriter
+from indexer.storage.codec import IndexCodec
+from indexer.storage.schema import build_schema
+from indexer.suggest.terms import gather
 
 
 def _documents(corpus: Path) -> list[Document]:
@@ -133,8 +133,8 @@ def test_an_indexing_process_that_dies_fails_the_fill(crawled: dict[str, Path], 
 
 def test_an_update_of_many_documents_holds_what_a_rebuild_holds(tmp_path: Path) -> None:
     from indexer import rebuild
-    from indexer.store import current_generation
-    from indexer.update import update
+    from indexer.operations.update import update
+    from indexer.storage.generations import current_generation
 
     many = 200
     words = "연구소 강화학습 세그멘테이션 논문 세포 분할 의료 영상 데이터 모델 network paper".split()

@@ -22,8 +22,8 @@ import pytest
 from corpus import Corpus, ReadReport
 from helpers import ROOT, get, get_json, run_module, web_server
 from indexer import SearchIndex, rebuild
-from indexer.update import update
-from indexer.verify import verify
+from indexer.operations.update import update
+from indexer.operations.verify import verify
 from test_index_ops_helpers import copy_crawled, file_hashes, live_generation, mutate, touch_every_document, wait_for
 
 

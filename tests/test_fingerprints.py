@@ -15,8 +15,8 @@ from whoosh import index as whoosh_index
 from corpus import Corpus, ReadReport
 from corpus.store import record_digest
 from indexer import SearchIndex, rebuild
-from indexer.fingerprints import FINGERPRINT_FILE, FingerprintMismatch, Fingerprints, read_fingerprints
-from indexer.update import update
+from indexer.operations.fingerprints import FINGERPRINT_FILE, FingerprintMismatch, Fingerprints, read_fingerprints
+from indexer.operations.update import update
 from test_index_ops_helpers import MARKER, copy_crawled, live_generation, mutate
 
 

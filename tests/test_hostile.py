@@ -16,7 +16,7 @@ from whoosh import query as wq
 
 from helpers import get, web_server
 from indexer import SearchIndex
-from indexer import query as userquery
+from indexer.search import query as userquery
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer import SearchIndex
-from indexer import query as userquery
 from indexer.analysis import bigram_analyzer, text_analyzer
+from indexer.search import query as userquery
 
 # Every code point, surrogates included, with extra weight on the characters this engine cares about.
 ANY_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=200)

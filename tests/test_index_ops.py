@@ -16,10 +16,10 @@ import pytest
 from corpus import Corpus
 from helpers import ROOT, get, get_json, run_module, web_server
 from indexer import SearchIndex, rebuild
-from indexer.lock import WriterLock
-from indexer.store import META_FILE, clean_old_generations
-from indexer.update import update
-from indexer.verify import verify
+from indexer.operations.lock import WriterLock
+from indexer.operations.update import update
+from indexer.operations.verify import verify
+from indexer.storage.generations import META_FILE, clean_old_generations
 from test_index_ops_helpers import (
     MARKER,
     copy_crawled,

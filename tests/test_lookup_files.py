@@ -20,8 +20,11 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from corpus import Corpus
-from indexer import SearchIndex, rebuild, spelling, suggest, suggest_terms
-from indexer.lexicon import (
+from indexer import SearchIndex, rebuild
+from indexer.operations.update import update
+from indexer.search.query import parse
+from indexer.spelling import check as spelling
+from indexer.spelling.lexicon import (
     LEXICON_FILE,
     Lexicon,
     StoredLexicon,
@@ -30,12 +33,12 @@ from indexer.lexicon import (
     term_frequencies,
     within,
 )
-from indexer.query import parse
-from indexer.sqlitefiles import FileMismatch, write_database
-from indexer.suggest import Suggester, Suggestion, build_suggester
-from indexer.suggest_store import SUGGEST_FILE, StoredSuggester, write_suggestions
-from indexer.suggest_terms import TermStats, gather
-from indexer.update import update
+from indexer.storage.sqlitefiles import FileMismatch, write_database
+from indexer.suggest import complete as suggest
+from indexer.suggest import terms as suggest_terms
+from indexer.suggest.complete import Suggester, Suggestion, build_suggester
+from indexer.suggest.store import SUGGEST_FILE, StoredSuggester, write_suggestions
+from indexer.suggest.terms import TermStats, gather
 from test_index_ops_helpers import MARKER, copy_crawled, file_hashes, live_generation, mutate
 
 LOOKUP_FILES = (LEXICON_FILE, SUGGEST_FILE)
@@ -136,7 +139,7 @@ def test_an_update_writes_the_suggestion_file_a_rebuild_writes(work: dict[str, P
     docs = list(corpus.source_documents("github"))
     retitled = dataclasses.replace(docs[0], title="Pommerman zebracorn agents", content_hash="")
     corpus.write_source("github", [retitled, *docs[2:]])  # a new title, and a repository gone
-    with caplog.at_level(logging.INFO, logger="indexer.lookups"):
+    with caplog.at_level(logging.INFO, logger="indexer.operations.lookups"):
         update(work["corpus"], work["index"])
     written = [r.getMessage() for r in caplog.records if r.getMessage().startswith("lookup files of")]
     assert len(written) == 1 and ("file patched" in written[0]) == (base_file == "patched"), written
@@ -159,7 +162,7 @@ def test_an_update_adds_its_segment_to_the_lexicon_as_a_full_count_would(work: d
         docs = list(corpus.source_documents("distractor"))
         corpus.write_source("distractor", [dataclasses.replace(docs[0], text=docs[0].text + f" {MARKER}{round_}x",
                                                                content_hash=""), *docs[1:]])
-        with caplog.at_level(logging.INFO, logger="indexer.lookups"):
+        with caplog.at_level(logging.INFO, logger="indexer.operations.lookups"):
             caplog.clear()
             update(work["corpus"], work["index"])
         how = [r.getMessage() for r in caplog.records if r.getMessage().startswith("lookup files of")][0]

@@ -2,7 +2,7 @@
 
 Whoosh's compound segments, opened through its memory map, hand every searcher a private copy of each
 sub-file (BytesIO over a memoryview): at 100,000 documents 730 MB per searcher, gigabytes per web worker.
-indexer/store.py opens generations through file handles instead; this guards that choice.
+indexer/storage/generations.py opens generations through file handles instead; this guards that choice.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.store import current_generation, open_generation
+from indexer.storage.generations import current_generation, open_generation
 
 
 def _allocated_by_opening_a_searcher(open_index) -> tuple[int, int]:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""The scorer decodes the position lists of many documents at once (indexer/scorer.py): it must give
+"""The scorer decodes the position lists of many documents at once (indexer/search/scorer.py): it must give
 exactly what CompactPositions decodes one by one, and find the same phrases as a plain check."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.codec import CompactPositions
-from indexer.postings import Positions, Postings
-from indexer.scorer import Scorer, _consecutive, _unpack_positions
+from indexer.search.scorer import Scorer, _consecutive, _unpack_positions
+from indexer.storage.codec import CompactPositions
+from indexer.storage.postings import Positions, Postings
 
 _GAPS = st.one_of(st.integers(0, 3), st.integers(0, 70), st.integers(65536, 1 << 20))
 _LISTS = st.lists(st.integers(0, 40), min_size=1, max_size=30).map(lambda gaps: list(accumulate(gaps)))

@@ -1,6 +1,6 @@
 """A SIGKILLed ``python -m indexer rebuild`` takes the processes it forked with it.
 
-``--procs`` defaults to 2, so the rebuild forks two indexing processes (indexer/segments.py); they
+``--procs`` defaults to 2, so the rebuild forks two indexing processes (indexer/operations/segments.py); they
 inherit the writers' lock (an flock) and, orphaned, would wait on their job queue for ever, so the next
 rebuild or update would wait the whole ``--lock-timeout``. tests/test_faults.py kills a rebuild as soon
 as its generation folder appears; here the rebuild is killed while its indexing processes are running.
@@ -22,7 +22,7 @@ import pytest
 from corpus import Corpus, Document
 from helpers import ROOT
 from indexer.errors import IndexLocked
-from indexer.lock import WriterLock
+from indexer.operations.lock import WriterLock
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PDEATHSIG is Linux's")
 

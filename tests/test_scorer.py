@@ -1,4 +1,4 @@
-"""The vectorised scorer (indexer/scorer.py) against Whoosh's own matchers on the same index.
+"""The vectorised scorer (indexer/search/scorer.py) against Whoosh's own matchers on the same index.
 
 Whoosh's collector is the reference (tests/whoosh_reference.py, with its two scoring quirks fixed): the
 same query objects must give the same documents in the same order, the same scores, totals and facet
@@ -15,8 +15,8 @@ import pytest
 from bench.queries import QUERIES
 from eval.judgments import load_judgments
 from indexer import SearchIndex
-from indexer.postings import read_postings
-from indexer.update import update
+from indexer.operations.update import update
+from indexer.storage.postings import read_postings
 from test_index_ops_helpers import copy_crawled, mutate
 from whoosh_reference import whoosh_search
 

@@ -80,7 +80,7 @@ def test_words_next_to_each_other_rank_above_scattered_ones(search_index: Search
 
 
 def test_bigram_recall_net_only_when_needed() -> None:
-    from indexer.query import needs_bigrams
+    from indexer.search.query import needs_bigrams
 
     def known(term: str) -> bool:
         return term in {"강화", "학습", "게임", "모델", "영상"}

@@ -1,7 +1,7 @@
-"""indexer/snippets.py: snippets mark the query's words in the stored text, in the densest window."""
+"""indexer/search/snippets.py: snippets mark the query's words in the stored text, in the densest window."""
 from __future__ import annotations
 
-from indexer.snippets import make_snippet
+from indexer.search.snippets import make_snippet
 
 
 def test_snippet_marks_the_words_and_picks_the_densest_window() -> None:

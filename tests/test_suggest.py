@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.suggest import Suggester, Suggestion, choseong, is_choseong_query, jamo
+from indexer.suggest.complete import Suggester, Suggestion, choseong, is_choseong_query, jamo
 
 
 def texts(index, query: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -64,7 +64,7 @@ def _noun_phrases_line_by_line(text: str) -> set[str]:
     chunk-by-chunk reading (cached per chunk, shared with the index analysis) must equal."""
     from indexer.analysis.scan import Tagger, mecab_segments
     from indexer.analysis.userdict import default_user_dictionary
-    from indexer.suggest_terms import _noun_phrases
+    from indexer.suggest.terms import _noun_phrases
 
     found: set[str] = set()
     for segment in mecab_segments(text, default_user_dictionary()):
@@ -73,7 +73,7 @@ def _noun_phrases_line_by_line(text: str) -> set[str]:
 
 
 def test_noun_phrases_read_chunk_by_chunk_as_line_by_line(shared_fixtures) -> None:  # type: ignore[no-untyped-def]
-    from indexer.suggest_terms import shared_tagger
+    from indexer.suggest.terms import shared_tagger
 
     texts = [p.read_text("utf-8", "replace") for p in sorted(shared_fixtures.rglob("README*"))
              if "large" not in p.relative_to(shared_fixtures).parts[:1]]
@@ -90,7 +90,7 @@ def test_noun_phrases_read_chunk_by_chunk_as_line_by_line(shared_fixtures) -> No
                                  "\t", "데이터", "ｆｕｌｌ", "CNN", "v2.0", "논문을", "\x0b", "\u2028", "\x00", "學習",
                                  "풀잎스쿨", "한 ", "e.g."]), max_size=30))
 def test_noun_phrases_of_any_text_match_the_line_reading(parts: list[str]) -> None:
-    from indexer.suggest_terms import shared_tagger
+    from indexer.suggest.terms import shared_tagger
 
     text = "".join(parts)
     assert shared_tagger().noun_phrases(text) == _noun_phrases_line_by_line(text)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer.lookups import BackgroundSuggestions, TouchedDocuments
-from indexer.store import open_generation
-from indexer.suggest_store import SUGGEST_FILE, StoredSuggester
+from indexer.operations.lookups import BackgroundSuggestions, TouchedDocuments
+from indexer.storage.generations import open_generation
+from indexer.suggest.store import SUGGEST_FILE, StoredSuggester
 from test_index_ops_helpers import live_generation
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from indexer import SearchIndex, spelling, suggest
+from indexer import SearchIndex
+from indexer.spelling import check as spelling
+from indexer.suggest import complete as suggest
 
 
 def test_switching_to_a_generation_warms_it_without_a_search(crawled: dict[str, Path]) -> None:

@@ -1,5 +1,5 @@
 """The same search run through Whoosh's own matchers and collector: the reference the vectorised scorer
-(indexer/scorer.py) is checked against. This was the production path until the scorer replaced it."""
+(indexer/search/scorer.py) is checked against. This was the production path until the scorer replaced it."""
 from __future__ import annotations
 
 from collections.abc import Iterator

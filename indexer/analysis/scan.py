@@ -77,7 +77,7 @@ class _Split:
         self.trusted: bool | None = None
 
 
-#: The last segments' splits: the suggestion terms of a document (indexer/suggest_terms.py) read the
+#: The last segments' splits: the suggestion terms of a document (indexer/suggest/terms.py) read the
 #: same segments right after its index analysis did, and get them without mecab or a second check.
 _RECENT: dict[str, _Split | None] = {}
 _RECENT_SIZE = 64  # a document's segments, many times over

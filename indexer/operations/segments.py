@@ -1,12 +1,12 @@
 """Fill a new index with documents, in one process or several, one segment per process.
 
 Each document's contribution to the suggestion index (its title, lab and terms:
-:mod:`indexer.suggest_terms`) is gathered where it is indexed, so a rebuild does not read every stored
+:mod:`indexer.suggest.terms`) is gathered where it is indexed, so a rebuild does not read every stored
 document back and send it through mecab in a second pass.
 
 With ``procs`` > 1 this process reads the corpus and deals documents out in batches, round robin, to
 ``procs`` forked indexing processes; each analyses its documents and writes one segment with
-:class:`indexer.bulkwriter.BulkWriter`, and this process lists the segments in the index's table of
+:class:`indexer.storage.bulkwriter.BulkWriter`, and this process lists the segments in the index's table of
 contents. Dealing round robin (not to whichever process is free) keeps the index the same from one
 rebuild to the next. Reading and dealing costs this process a few percent of one core; the indexing
 processes keep both cores busy.
@@ -24,12 +24,12 @@ from itertools import islice
 from typing import Any
 
 from corpus import Document
-from indexer.bulkwriter import BulkWriter
-from indexer.convert import to_fields
 from indexer.errors import BuildError
-from indexer.lexicon import LEXICON_FIELDS
-from indexer.schema import index_codec
-from indexer.suggest_terms import SuggestionData, shared_tagger, term_text
+from indexer.operations.convert import to_fields
+from indexer.spelling.lexicon import LEXICON_FIELDS
+from indexer.storage.bulkwriter import BulkWriter
+from indexer.storage.schema import index_codec
+from indexer.suggest.terms import SuggestionData, shared_tagger, term_text
 
 __all__ = ["Filled", "fill_index"]
 

@@ -6,7 +6,7 @@
 * :class:`IndexCodec` reads a segment's field lengths into memory once per field. Whoosh looks up
   the document's field length for every posting it writes (for the block statistics) and for every
   document it scores, one seek and read each time; that was a third of a rebuild's commit.
-* Posting blocks of up to :data:`BLOCK_POSTINGS` postings packed as arrays (:mod:`indexer.blocks`)
+* Posting blocks of up to :data:`BLOCK_POSTINGS` postings packed as arrays (:mod:`indexer.storage.blocks`)
   instead of pickled tuples: a cold search at 100,000 documents spent most of its time unpickling
   Whoosh's blocks of 128. Whoosh's own matchers read them through :class:`ArrayLeafMatcher`.
 
@@ -29,7 +29,7 @@ from whoosh.matching import ListMatcher
 from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from indexer import blocks
+from indexer.storage import blocks
 
 __all__ = ["ArrayLeafMatcher", "CompactPositions", "IndexCodec"]
 
@@ -87,7 +87,7 @@ class _LengthsInMemory(whoosh3.W3PerDocReader):
 
 
 class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
-    """Writes each block's postings with :func:`indexer.blocks.encode`; block headers stay Whoosh's."""
+    """Writes each block's postings with :func:`indexer.storage.blocks.encode`; block headers stay Whoosh's."""
 
     def add_term_postings(self, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes],
                           lengths: Sequence[int | None]) -> None:

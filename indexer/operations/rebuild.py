@@ -20,12 +20,12 @@ from whoosh import index as whoosh_index
 from corpus import Corpus, Document, ReadReport
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import BuildError
-from indexer.fingerprints import Fingerprints
-from indexer.lock import WriterLock
-from indexer.lookups import write_lookups
-from indexer.schema import SCHEMA_VERSION, build_schema
-from indexer.segments import fill_index
-from indexer.store import clean_old_generations, new_generation_dir, publish, write_meta
+from indexer.operations.fingerprints import Fingerprints
+from indexer.operations.lock import WriterLock
+from indexer.operations.lookups import write_lookups
+from indexer.operations.segments import fill_index
+from indexer.storage.generations import clean_old_generations, new_generation_dir, publish, write_meta
+from indexer.storage.schema import SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
         raise storage_error(exc, index_path) from exc
     try:
         ix = whoosh_index.create_in(str(generation), build_schema())
-        # procs > 1: forked indexing processes analyse and write one segment each (indexer/segments.py).
+        # procs > 1: forked indexing processes analyse and write one segment each (indexer/operations/segments.py).
         fingerprints = Fingerprints()  # which corpus line each document came from, for the next update
 
         def documents() -> Iterator[Document]:

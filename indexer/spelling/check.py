@@ -1,6 +1,6 @@
 """Typos and keyboard-mode slips: "did you mean", and the corrected query when the typed words find nothing.
 
-Candidates come from the index's own vocabulary (indexer/lexicon.py, written once per index generation):
+Candidates come from the index's own vocabulary (indexer/spelling/lexicon.py, written once per index generation):
 
 * a Latin word typed in the wrong keyboard mode (dkdlvpf → 아이펠) or Hangul typed for Latin keys
   (ㅔㅛ색초 → pytorch), when the converted word is in the index;
@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from indexer.analysis import morphemes, text_analyzer
-from indexer.keyboard import hangul_to_latin, latin_to_hangul
-from indexer.lexicon import LEXICON_FIELDS, Lexicon, StoredLexicon, levenshtein
-from indexer.query import ParsedQuery
-from indexer.sqlitefiles import open_stored
+from indexer.analysis.keyboard import hangul_to_latin, latin_to_hangul
+from indexer.search.query import ParsedQuery
+from indexer.spelling.lexicon import LEXICON_FIELDS, Lexicon, StoredLexicon, levenshtein
+from indexer.storage.sqlitefiles import open_stored
 
 __all__ = ["LEXICON_FIELDS", "Check", "Lexicon", "StoredLexicon", "check", "levenshtein", "lexicon_for"]
 

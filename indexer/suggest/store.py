@@ -10,13 +10,13 @@ The file (SQLite)::
                                         초성 keys; ``first``: the key starts at the entry's first word
     tops(kind, prefix, entry, first)    for each prefix that more than TOP_THRESHOLD keys start with, the
                                         best entry of each of the MAX_LIMIT best distinct texts
-    term_stats(term, docs, curated),    the term counts an update starts from (indexer/suggest_terms.py)
+    term_stats(term, docs, curated),    the term counts an update starts from (indexer/suggest/terms.py)
     surfaces(folded, written, count)
     documents(id, title, repo, lab, url) what each document contributes besides terms (suggest-2)
 
 A prefix matching few keys is answered by reading its keys; a short one (ㄱ, m) by reading its ``tops``
 plus the entries whose whole text is what was typed (they earn the exact-match bonus). Either way the
-answer is the one :class:`indexer.suggest.Suggester` gives for the same entries, in under a millisecond,
+answer is the one :class:`indexer.suggest.complete.Suggester` gives for the same entries, in under a millisecond,
 and a web worker keeps no more than SQLite's page cache.
 
 A rebuild writes the file whole (:func:`write_suggestions`); an update copies the previous generation's
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.sqlitefiles import FileMismatch, ThreadConnections, finish_database
-from indexer.suggest import (
+from indexer.storage.sqlitefiles import FileMismatch, ThreadConnections, finish_database
+from indexer.suggest.complete import (
     MAX_LIMIT,
     Suggester,
     Suggestion,
@@ -45,10 +45,10 @@ from indexer.suggest import (
     tie_break,
     unique_entries,
 )
-from indexer.suggest_terms import DocSource, TermStats
+from indexer.suggest.terms import DocSource, TermStats
 
 SUGGEST_FILE = "suggest.sqlite"
-#: suggest-3: term counts over whole fields, read in the analysis's segments (indexer/suggest_terms.py)
+#: suggest-3: term counts over whole fields, read in the analysis's segments (indexer/suggest/terms.py)
 FORMAT = "suggest-3"
 #: Formats this code answers from (suggest-1 has no documents table, so an update cannot patch it).
 READ_FORMATS = ("suggest-1", FORMAT)

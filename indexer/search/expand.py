@@ -19,7 +19,7 @@ from pathlib import Path
 
 from indexer.analysis import morphemes
 
-GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+GLOSSARY = Path(__file__).resolve().parents[1] / "data" / "glossary.tsv"
 #: Weight of an expansion term relative to a typed word (tuned on the evaluation set, see docs/relevance.md).
 EXPANSION_WEIGHT = 0.5
 MAX_NGRAM = 5

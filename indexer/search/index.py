@@ -22,20 +22,20 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import query as userquery
-from indexer import related as _related
-from indexer import spelling as _spelling
-from indexer import suggest as _suggest
-from indexer.cache import ResultCache, request_key
-from indexer.doctable import DocTable
 from indexer.errors import IndexerError, IndexNotFound, SchemaMismatch
-from indexer.expand import expand as _expand
-from indexer.postings import PostingCache
-from indexer.readers import ThreadSearchers
-from indexer.scorer import Scorer, SearchTimeout, rank, rank_by
-from indexer.scoring import PriorBM25F
-from indexer.snippets import make_snippet
-from indexer.store import POINTER, Lease, check_versions, current_generation, open_generation, read_meta
+from indexer.search import query as userquery
+from indexer.search import related as _related
+from indexer.search.cache import ResultCache, request_key
+from indexer.search.expand import expand as _expand
+from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
+from indexer.search.scoring import PriorBM25F
+from indexer.search.snippets import make_snippet
+from indexer.spelling import check as _spelling
+from indexer.storage.doctable import DocTable
+from indexer.storage.generations import POINTER, Lease, check_versions, current_generation, open_generation, read_meta
+from indexer.storage.postings import PostingCache
+from indexer.storage.readers import ThreadSearchers
+from indexer.suggest import complete as _suggest
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +89,10 @@ class SearchResults:
 
 @dataclass
 class QueryPlan:
-    query: Any  # the Whoosh query object that is scored (indexer/query.py builds it); None: nothing to search
+    query: Any  # the Whoosh query object that is scored (indexer/search/query.py builds it); None: nothing to search
     typed: Any  # the words as typed (for highlighting)
     filters: dict[str, list[str]]
-    check: Any  # the spelling check (indexer/spelling.py), when it ran
+    check: Any  # the spelling check (indexer/spelling/check.py), when it ran
 
 
 class _Generation:
@@ -157,7 +157,7 @@ class SearchIndex:
         self._checked = 0.0
         self._pointer: tuple[int, int] | None = None
         self.weighting = PriorBM25F()
-        self.results_cache = ResultCache()  # finished results per generation (indexer/cache.py)
+        self.results_cache = ResultCache()  # finished results per generation (indexer/search/cache.py)
         # Completions per generation: everyone typing 강화학습 asks for ㄱ, 가, 강, 강ㅎ … first.
         self.suggest_cache = ResultCache()
         self._searchers = ThreadSearchers(self.weighting)  # reused per thread and generation
@@ -244,7 +244,7 @@ class SearchIndex:
 
     @contextmanager
     def _reading(self, generation: _Generation) -> Iterator[Any]:
-        """This thread's Whoosh searcher on ``generation`` (searchers are not thread-safe; indexer/readers.py)."""
+        """This thread's Whoosh searcher on ``generation`` (not thread-safe: indexer/storage/readers.py)."""
         generation.enter()
         try:
             yield self._searchers.get(generation, generation.index)

@@ -23,15 +23,14 @@ from typing import Any
 
 from corpus import Corpus, ReadReport
 from corpus.store import parse_record
-from indexer.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
-from indexer.bulkwriter import BulkWriter
-from indexer.convert import to_fields
 from indexer.errors import IndexNotFound, SchemaMismatch
-from indexer.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
-from indexer.lexicon import LEXICON_FIELDS
-from indexer.lookups import BackgroundSuggestions, TouchedDocuments, write_lookups
-from indexer.schema import index_codec
-from indexer.store import (
+from indexer.operations.convert import to_fields
+from indexer.operations.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
+from indexer.operations.lookups import BackgroundSuggestions, TouchedDocuments, write_lookups
+from indexer.operations.rebuild import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
+from indexer.spelling.lexicon import LEXICON_FIELDS
+from indexer.storage.bulkwriter import BulkWriter
+from indexer.storage.generations import (
     check_versions,
     clean_old_generations,
     current_generation,
@@ -42,6 +41,7 @@ from indexer.store import (
     read_meta,
     write_meta,
 )
+from indexer.storage.schema import index_codec
 
 logger = logging.getLogger(__name__)
 

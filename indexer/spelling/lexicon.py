@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from indexer.keyboard import decompose
-from indexer.sqlitefiles import FileMismatch, ThreadConnections, finish_database
+from indexer.analysis.keyboard import decompose
+from indexer.storage.sqlitefiles import FileMismatch, ThreadConnections, finish_database
 
 LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
 LEXICON_FILE = "spelling.sqlite"

@@ -8,8 +8,8 @@ Korean needs two things an ordinary prefix index lacks:
 * **초성 search.** ㄱㅎㅎㅅ finds 강화학습 through a key of initial consonants. A second key follows
   pronunciation (연음: 풀잎 is read [풀립], so ㅍㄹㅅㅋ also finds 풀잎스쿨).
 
-The entries and keys are computed once per index generation at index time (indexer/suggest_terms.py)
-and written to the generation's ``suggest.sqlite`` (indexer/suggest_store.py); :func:`suggester_for`
+The entries and keys are computed once per index generation at index time (indexer/suggest/terms.py)
+and written to the generation's ``suggest.sqlite`` (indexer/suggest/store.py); :func:`suggester_for`
 reads that file in place. :class:`Suggester` is the same index in memory, answering with a binary
 search over sorted keys.
 
@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from indexer.sqlitefiles import open_stored
+from indexer.storage.sqlitefiles import open_stored
 
 if TYPE_CHECKING:
-    from indexer.suggest_store import StoredSuggester
+    from indexer.suggest.store import StoredSuggester
 
 __all__ = ["Suggester", "Suggestion", "build_suggester", "choseong", "entry_keys", "is_choseong_query", "jamo",
            "entry_weight", "plain_key", "suggester_for", "tie_break", "unique_entries"]
@@ -265,7 +265,7 @@ def _script(ch: str) -> str:
 
 def build_suggester(documents: Iterable[dict[str, Any]], *, min_term_docs: int = 2) -> Suggester:
     """Entries from stored document fields: titles, labs, repositories and terms in two or more documents."""
-    from indexer.suggest_terms import gather  # runs mecab: imported only where suggestions are built
+    from indexer.suggest.terms import gather  # runs mecab: imported only where suggestions are built
 
     return Suggester(gather(documents).entries(min_term_docs))
 
@@ -291,7 +291,7 @@ def suggester_for(whoosh_index: Any) -> Suggester | StoredSuggester:
 
 
 def _open_suggester(whoosh_index: Any) -> Suggester | StoredSuggester:
-    from indexer.suggest_store import StoredSuggester  # the file format builds on this module
+    from indexer.suggest.store import StoredSuggester  # the file format builds on this module
 
     stored = open_stored(whoosh_index, StoredSuggester, "suggestion index")
     if stored is not None:

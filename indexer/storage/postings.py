@@ -20,8 +20,8 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from indexer.blocks import BlockError, decode
-from indexer.codec import ArrayLeafMatcher
+from indexer.storage.blocks import BlockError, decode
+from indexer.storage.codec import ArrayLeafMatcher
 
 #: Bytes of decoded postings kept per process and generation.
 CACHE_BYTES = 64 * 1024 * 1024

@@ -16,7 +16,7 @@ class ThreadSearchers:
     def __init__(self, weighting: Any) -> None:
         self.weighting = weighting
         self._local = threading.local()
-        # Searchers hold open files (indexes are read through file handles, indexer/store.py): closed
+        # Searchers hold open files (indexes are read through file handles, indexer/storage/generations.py): closed
         # when their thread moves to a newer generation, and all of them when this object goes away.
         self._open: set[Any] = set()
         self._lock = threading.Lock()

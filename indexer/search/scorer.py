@@ -1,9 +1,9 @@
 """Scoring a query over every matching document at once, with arrays instead of Whoosh's matchers.
 
-The query is the Whoosh query object indexer/query.py builds (Term, Or with a coordination scale, And,
+The query is the Whoosh query object indexer/search/query.py builds (Term, Or with a coordination scale, And,
 DisjunctionMax, Phrase, AndNot, NullQuery); this module gives it the same meaning Whoosh's matchers do:
 
-* Term: BM25F (the parameters of indexer/scoring.py) times the term's boost;
+* Term: BM25F (the parameters of indexer/search/scoring.py) times the term's boost;
 * Or: the sum of the parts; with ``scale`` Whoosh's coordination ("SQR") adjustment, which adds a small
   bonus per matching term; an Or of one part is that part;
 * And: documents matching every part, the sum of their scores; DisjunctionMax: the best part;
@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.doctable import DocTable
-from indexer.postings import Positions, PostingCache, Postings
-from indexer.scoring import BM25_B, BM25_K1
+from indexer.search.scoring import BM25_B, BM25_K1
+from indexer.storage.doctable import DocTable
+from indexer.storage.postings import Positions, PostingCache, Postings
 
 
 class SearchTimeout(Exception):

@@ -13,8 +13,8 @@ from functools import lru_cache
 from whoosh import query as q
 
 from indexer.analysis import bigrams, normalize_query, text_analyzer
-from indexer.expand import Expansion
-from indexer.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
+from indexer.search.expand import Expansion
+from indexer.storage.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
 
 FILTER_FIELDS = ("lab", "kind", "lang")
 MAX_QUERY_CHARS = 500

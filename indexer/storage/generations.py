@@ -3,7 +3,7 @@
 Layout of an index folder::
 
     CURRENT            name of the live generation (replaced atomically)
-    .write.lock        the writers' lock (see indexer.lock)
+    .write.lock        the writers' lock (see indexer.operations.lock)
     gen-<time>-<pid>/  one complete Whoosh index plus modusearch.json (versions, counts, build time)
         .lease         readers hold a shared flock on it while they serve this generation
 
@@ -32,7 +32,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import IndexNotFound, SchemaMismatch
-from indexer.schema import SCHEMA_VERSION
+from indexer.storage.schema import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ The file, ``fingerprints.bin``::
 
 ``whoosh_generation`` is the Whoosh commit it describes (an update hard-links the previous generation's
 file and must replace it), ``count`` the number of documents of that commit, ``converter`` a digest of
-the code that turns a line into index fields (corpus/record.py, indexer/convert.py), ``checksum`` the
+the code that turns a line into index fields (corpus/record.py, indexer/operations/convert.py), ``checksum`` the
 BLAKE2b of everything after the header line. A file that is missing, damaged, of another format, another
 commit, another document count or another converter raises :class:`FingerprintMismatch`, and the update
 compares every document instead (and writes a good file for its own generation). Written atomically:
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from corpus import Document
 from corpus.store import DIGEST_SIZE
-from indexer.sqlitefiles import replace_file
+from indexer.storage.sqlitefiles import replace_file
 
 __all__ = ["FINGERPRINT_FILE", "FingerprintMismatch", "Fingerprints", "read_fingerprints"]
 
@@ -52,7 +52,7 @@ def converter_version() -> str:
     """A digest of the code that turns a corpus line into index fields: a change to it (a new field, a
     different normalisation) makes old fingerprints unusable, since the same line could index differently."""
     from corpus import record
-    from indexer import convert
+    from indexer.operations import convert
 
     digest = hashlib.blake2b(digest_size=8)
     for module in (record, convert):

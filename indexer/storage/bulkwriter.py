@@ -10,7 +10,7 @@ and columns; ``tests/test_bulkwriter.py`` compares them with Whoosh's writer) bu
   :mod:`indexer.analysis` (lists, no Token objects); any other field goes through Whoosh's ``index``;
 * postings go straight into per-term arrays (document numbers ascend by construction, so nothing is
   sorted but the terms);
-* each term's postings reach :class:`indexer.codec.ArrayPostingsWriter` as whole arrays.
+* each term's postings reach :class:`indexer.storage.codec.ArrayPostingsWriter` as whole arrays.
 
 It builds one segment in memory and cannot merge (postings copied from other segments would go to
 Whoosh's pool, which it never writes: :meth:`BulkWriter.add_reader` refuses), so it fills new segments:
@@ -29,7 +29,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import bigram_analyzer, bigram_terms, index_terms, text_analyzer
-from indexer.codec import ArrayPostingsWriter, CompactPositions
+from indexer.storage.codec import ArrayPostingsWriter, CompactPositions
 
 __all__ = ["BulkWriter"]
 

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from indexer.analysis.scan import Tagger as ScanTagger
 from indexer.analysis.scan import chunk_outputs, mecab_segments
-from indexer.suggest import Suggestion
+from indexer.suggest.complete import Suggestion
 
 _TERM_FIELDS = ("title", "headings", "description", "body")
 #: A document's text fields that terms are taken from (:func:`term_text`).

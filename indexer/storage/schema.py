@@ -4,12 +4,13 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import bigram_analyzer, text_analyzer
-from indexer.codec import CompactPositions, IndexCodec
+from indexer.storage.codec import CompactPositions, IndexCodec
 
 #: Bumped whenever the fields change; the index records it and the app refuses a mismatch.
 #: 3: positions only on the phrase fields, stored as packed arrays; segments written by IndexCodec.
-#: 4: posting blocks of 1,024 packed as arrays (indexer/blocks.py).
-SCHEMA_VERSION = 4
+#: 4: posting blocks of 1,024 packed as arrays (indexer/storage/blocks.py).
+#: 5: the codec classes pickled into every index moved to the storage package (same bytes otherwise).
+SCHEMA_VERSION = 5
 
 #: Searched fields and their weight for the words the user typed (BM25F).
 FIELD_WEIGHTS: dict[str, float] = {
@@ -24,7 +25,7 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 #: The bigram recall fields and their (lower) weight.
 BIGRAM_WEIGHTS: dict[str, float] = {"title_bigram": 0.8, "body_bigram": 0.3}
-#: The fields phrase and adjacency queries read positions from (indexer/query.py); the others keep none.
+#: The fields phrase and adjacency queries read positions from (indexer/search/query.py); the others keep none.
 PHRASE_FIELDS = ("title", "headings", "body")
 
 

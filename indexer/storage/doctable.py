@@ -14,7 +14,7 @@ import numpy as np
 from whoosh.codec import whoosh3
 from whoosh.util.numeric import byte_to_length
 
-from indexer.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
+from indexer.storage.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
 
 #: Whoosh stores a field's length per document as one byte; this maps the byte back to the length.
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)

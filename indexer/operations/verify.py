@@ -8,8 +8,8 @@ from whoosh import query as wq
 
 from corpus import Corpus, ReadReport
 from indexer.errors import IndexerError, SchemaMismatch
-from indexer.store import check_versions, current_generation, open_generation, read_meta
-from indexer.update import corpus_changes, indexed_signatures
+from indexer.operations.update import corpus_changes, indexed_signatures
+from indexer.storage.generations import check_versions, current_generation, open_generation, read_meta
 
 
 @dataclass

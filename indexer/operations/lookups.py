@@ -1,15 +1,15 @@
 """The lookup files of an index generation, written at index time: spelling.sqlite and suggest.sqlite.
 
 A rebuild and an update call :func:`write_lookups` after Whoosh's commit and before the generation is
-published (indexer/build.py, indexer/update.py), so a published generation has both files and a web
-worker only opens them (indexer/lexicon.py, indexer/suggest_store.py) instead of building the
-lexicon and the suggestion index in memory, in every worker.
+published (indexer/operations/rebuild.py, indexer/operations/update.py), so a published generation has
+both files and a web worker only opens them (indexer/spelling/lexicon.py, indexer/suggest/store.py)
+instead of building the lexicon and the suggestion index in memory, in every worker.
 
 An update starts from the previous generation's files: the spelling lexicon adds the new segment's term
-counts to the base's per-field counts (:func:`indexer.lexicon.patch_lexicon`; counted whole after a
+counts to the base's per-field counts (:func:`indexer.spelling.lexicon.patch_lexicon`; counted whole after a
 merge), and the suggestion file is the base's with the touched documents' terms counted out and in
 (mecab reads only those), their titles and labs replaced and only the entries that differ rewritten
-(:func:`indexer.suggest_store.patch_suggestions`), in a second process while the update indexes
+(:func:`indexer.suggest.store.patch_suggestions`), in a second process while the update indexes
 (:class:`BackgroundSuggestions`). A base without the per-field counts or the document list (written by
 an older version) gets both files written whole.
 """
@@ -24,12 +24,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from indexer.lexicon import field_frequencies, largest, patch_lexicon, segment_ids, write_lexicon
-from indexer.sqlitefiles import FileMismatch
-from indexer.store import open_generation
-from indexer.suggest import Suggester
-from indexer.suggest_store import patch_suggestions, read_sources, read_stats, write_suggestions
-from indexer.suggest_terms import (
+from indexer.spelling.lexicon import field_frequencies, largest, patch_lexicon, segment_ids, write_lexicon
+from indexer.storage.generations import open_generation
+from indexer.storage.sqlitefiles import FileMismatch
+from indexer.suggest.complete import Suggester
+from indexer.suggest.store import patch_suggestions, read_sources, read_stats, write_suggestions
+from indexer.suggest.terms import (
     DocSource,
     SuggestionData,
     TermStats,
@@ -56,7 +56,7 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
     An update that has the touched documents at hand passes them (``documents``), or has already started
     patching the suggestion file in a second process (``background``): otherwise they are read from the
     two generations. A rebuild that counted the lexicon fields' terms as it wrote them passes the counts
-    (``term_counts``, as :func:`indexer.lexicon.field_frequencies` would read them).
+    (``term_counts``, as :func:`indexer.spelling.lexicon.field_frequencies` would read them).
     """
     started = time.monotonic()
     ix = open_generation(generation)
@@ -181,7 +181,7 @@ class BackgroundSuggestions:
 
     def __init__(self, generation: Path, commit: int, base: Path, touched: set[str],
                  documents: TouchedDocuments) -> None:
-        from indexer.build import writer_processes_die_with_parent  # build imports this module
+        from indexer.operations.rebuild import writer_processes_die_with_parent  # build imports this module
 
         self.commit = commit
         context = multiprocessing.get_context("fork")

@@ -1,0 +1,1 @@
+"""operations (docstring written in a later step)."""

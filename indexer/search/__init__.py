@@ -1,0 +1,1 @@
+"""search (docstring written in a later step)."""

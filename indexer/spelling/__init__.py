@@ -1,0 +1,1 @@
+"""spelling (docstring written in a later step)."""

@@ -1,0 +1,1 @@
+"""storage (docstring written in a later step)."""

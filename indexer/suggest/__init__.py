@@ -1,0 +1,1 @@
+"""suggest (docstring written in a later step)."""
