@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from corpus import Corpus, Document
-from indexer.analysis import ANALYSIS_VERSION, bigram_analyzer, text_analyzer
-from indexer.operations.convert import to_fields
+from indexer import ANALYSIS_VERSION, bigram_analyzer, index_fields, text_analyzer
 
-#: The fields the peers index: (name, field of ``to_fields``, analyzer kind, weight as in indexer.storage.schema).
+#: The fields the peers index: (name, field of ``index_fields``, analyzer kind, weight as in indexer.storage.schema).
 PEER_FIELDS = (
     ("title", "title", "text", 4.0),
     ("headings", "headings", "text", 2.0),
@@ -41,7 +40,7 @@ def _terms(analyzer: Any, value: str, mode: str = "index") -> list[str]:
 
 def analyze_document(doc: Document) -> dict[str, Any]:
     text, grams = _analyzers()
-    fields = to_fields(doc)
+    fields = index_fields(doc)
     record: dict[str, Any] = {"id": doc.id, "kind": doc.kind, "lab": doc.lab, "lang": doc.lang}
     for name, source, kind, _weight in PEER_FIELDS:
         record[name] = " ".join(_terms(text if kind == "text" else grams, fields.get(source) or ""))
@@ -50,9 +49,9 @@ def analyze_document(doc: Document) -> dict[str, Any]:
 
 def query_terms(text: str) -> tuple[list[str], list[str]]:
     """(morpheme/stem terms, bigram terms) of a query, as modusearch's query parser makes them."""
-    from indexer.search.query import analyze, bigrams
+    from indexer import query_terms as terms
 
-    return analyze(text), list(dict.fromkeys(g for g, _, _ in bigrams(text)))[:32]
+    return terms(text)
 
 
 def cached_tokens(corpus_path: Path, cache: Path, procs: int = 2) -> tuple[Path, float]:

@@ -15,9 +15,7 @@ from typing import TypeVar
 import click
 
 from indexer.errors import IndexerError
-from indexer.operations.rebuild import rebuild
-from indexer.operations.update import update
-from indexer.operations.verify import verify
+from indexer.operations import rebuild, update, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "var" / "corpus"

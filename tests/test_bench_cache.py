@@ -39,7 +39,7 @@ def test_cached_search_equals_uncached(search_index: SearchIndex) -> None:
 
 
 def test_each_thread_gets_its_own_searcher(search_index: SearchIndex) -> None:
-    generation = search_index._current()
+    generation = search_index.live.current()
     searchers = ThreadSearchers(search_index.weighting)
     mine = searchers.get(generation, generation.index)
     assert searchers.get(generation, generation.index) is mine

@@ -22,9 +22,9 @@ from whoosh.filedb.filestore import FileStorage
 from corpus import Corpus, Document
 from indexer import rebuild
 from indexer.storage import blocks
-from indexer.storage.codec import ArrayLeafMatcher, IndexCodec
 from indexer.storage.generations import current_generation
-from indexer.storage.postings import _packed_blocks, read_postings
+from indexer.storage.postings import read_postings
+from indexer.storage.whoosh_internals import ArrayLeafMatcher, IndexCodec, _packed_blocks
 
 # -- one block -------------------------------------------------------------------------------------
 

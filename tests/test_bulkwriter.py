@@ -19,8 +19,8 @@ from indexer.operations.convert import to_fields
 from indexer.operations.segments import fill_index
 from indexer.spelling.lexicon import field_frequencies
 from indexer.storage.bulkwriter import BulkWriter
-from indexer.storage.codec import IndexCodec
 from indexer.storage.schema import build_schema
+from indexer.storage.whoosh_internals import IndexCodec
 from indexer.suggest.terms import gather
 
 

@@ -1,4 +1,4 @@
-"""indexer/storage/codec.py: packed positions survive the round-trip and answer phrase queries; the in-memory
+"""indexer/storage/whoosh_internals.py: packed positions survive the round-trip and answer phrase queries; the in-memory
 field lengths are exactly what Whoosh's own per-document reader returns.
 
 The index tests build one small corpus (a few hundred documents, one of them with a word gap of more
@@ -27,9 +27,9 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from corpus import Corpus, Document
 from indexer import rebuild, update
 from indexer.operations.convert import to_fields
-from indexer.storage.codec import CompactPositions, IndexCodec
 from indexer.storage.generations import current_generation
 from indexer.storage.schema import PHRASE_FIELDS, build_schema
+from indexer.storage.whoosh_internals import CompactPositions, IndexCodec
 
 # -- CompactPositions on its own ------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from corpus import Corpus
 from indexer import SearchIndex, rebuild
 from indexer.operations.update import update
 from indexer.search.query import parse
-from indexer.spelling import check as spelling
+from indexer.spelling import corrections as spelling
 from indexer.spelling.lexicon import (
     LEXICON_FILE,
     Lexicon,
@@ -34,10 +34,11 @@ from indexer.spelling.lexicon import (
     within,
 )
 from indexer.storage.sqlitefiles import FileMismatch, write_database
-from indexer.suggest import complete as suggest
+from indexer.suggest import suggester as suggest
 from indexer.suggest import terms as suggest_terms
-from indexer.suggest.complete import Suggester, Suggestion, build_suggester
+from indexer.suggest.entries import Suggestion
 from indexer.suggest.store import SUGGEST_FILE, StoredSuggester, write_suggestions
+from indexer.suggest.suggester import Suggester, build_suggester
 from indexer.suggest.terms import TermStats, gather
 from test_index_ops_helpers import MARKER, copy_crawled, file_hashes, live_generation, mutate
 
@@ -205,7 +206,7 @@ def test_serving_opens_the_files_and_builds_nothing(crawled: dict[str, Path], mo
     index = SearchIndex(crawled["index"], warm=False)
     assert index.search("풀잎스클").corrected == "풀잎스쿨"
     assert index.suggest("ㄱㅎㅎㅅ")[0].text == "강화학습"
-    generation = index._current()
+    generation = index.live.current()
     assert isinstance(spelling.lexicon_for(generation.index), StoredLexicon)
     assert isinstance(suggest.suggester_for(generation.index), StoredSuggester)
 
@@ -218,7 +219,7 @@ def test_a_generation_without_the_files_is_served_from_memory(work: dict[str, Pa
     with caplog.at_level(logging.WARNING):
         assert index.search("풀잎스클").corrected == "풀잎스쿨"
         assert index.suggest("ㄱㅎㅎㅅ")[0].text == "강화학습"
-    generation = index._current()
+    generation = index.live.current()
     assert isinstance(spelling.lexicon_for(generation.index), Lexicon)
     assert isinstance(suggest.suggester_for(generation.index), Suggester)
     assert sum("python -m indexer rebuild writes it" in r.getMessage() for r in caplog.records) == 2
@@ -245,7 +246,7 @@ def test_the_suggestion_file_answers_as_the_suggester_in_memory(crawled: dict[st
     for threshold in (3, 512):
         folder = tmp_path / str(threshold)
         folder.mkdir()
-        write_suggestions(folder, memory, data.stats, 1, top_threshold=threshold)
+        write_suggestions(folder, memory.entries, data.stats, 1, top_threshold=threshold)
         stored = StoredSuggester(folder, 1)
         texts = [e.text for e in memory.entries]
         typed = prefixes(texts) + ["ㄱ", "ㄱㅎ", "ㅍㄹㅅㅋ", "m", "M", "  rl4", "강화핛", "zzqqx", "ㄳ", "1", "_"]
@@ -280,7 +281,7 @@ def test_the_lexicon_file_corrects_as_the_lexicon_in_memory(crawled: dict[str, P
         assert stored.nearest(word, jamo=jamo_key) == memory.nearest(word, jamo=jamo_key), word
     for query in ("풀잎스클", "세그멘태이션", "강화학스", "segmantation", "pomerman", "dkdlvpf", "ㅔㅛ색초",
                   "vocal source separaton", "풀잎스쿨 강화학습", "unet", "xqzv"):
-        assert spelling.check(parse(query), stored) == spelling.check(parse(query), memory), query
+        assert spelling.check(parse(query).text, stored) == spelling.check(parse(query).text, memory), query
 
 
 _LETTERS = "가각강화학습풀잎스쿨이음악ㄱㅎㅅㅍㄳㅘ aAbBİ-_/.1\ud800"  # a lone surrogate too: typed, never indexed
@@ -293,14 +294,14 @@ def test_any_entries_and_input_are_answered_as_in_memory(entries: list[tuple[str
                                                         limit: int) -> None:
     memory = Suggester([Suggestion(text, kind, count) for text, kind, count in entries if "\ud800" not in text])
     with tempfile.TemporaryDirectory() as folder:
-        write_suggestions(Path(folder), memory, TermStats(), 7, top_threshold=2)
+        write_suggestions(Path(folder), memory.entries, TermStats(), 7, top_threshold=2)
         stored = StoredSuggester(Path(folder), 7)
         for text in typed + [e.text for e in memory.entries]:
             assert stored.suggest(text, limit) == memory.suggest(text, limit), text
 
 
 def test_an_empty_generation_has_empty_files(tmp_path: Path) -> None:
-    write_suggestions(tmp_path, Suggester([]), TermStats(), 1)
+    write_suggestions(tmp_path, [], TermStats(), 1)
     assert StoredSuggester(tmp_path, 1).suggest("a") == [] and len(StoredSuggester(tmp_path, 1)) == 0
 
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.search.scorer import Scorer, _consecutive, _unpack_positions
-from indexer.storage.codec import CompactPositions
 from indexer.storage.postings import Positions, Postings
+from indexer.storage.whoosh_internals import CompactPositions
 
 _GAPS = st.one_of(st.integers(0, 3), st.integers(0, 70), st.integers(65536, 1 << 20))
 _LISTS = st.lists(st.integers(0, 40), min_size=1, max_size=30).map(lambda gaps: list(accumulate(gaps)))

@@ -12,7 +12,7 @@ from indexer import SearchIndex
 from indexer.analysis.keyboard import compose, decompose, hangul_to_latin, latin_to_hangul
 from indexer.search.expand import EXPANSION_WEIGHT, expand
 from indexer.search.query import build, parse
-from indexer.spelling.check import Lexicon, check, levenshtein
+from indexer.spelling.corrections import Lexicon, check, levenshtein
 
 #: Measured 0.848 overall (crosslingual 0.875, misspelled 0.880) when the floor was set; floor = measured − 0.03.
 NDCG_FLOOR = 0.81
@@ -66,20 +66,20 @@ LEXICON = Lexicon({"풀잎스쿨": 6, "세그멘테이션": 3, "segment": 9, "po
                                                   ("pomerman", "pommerman"), ("fusionet", "fusionnet"),
                                                   ("dkdlvpf", "아이펠"), ("ㅔㅛ색초", "pytorch")])
 def test_unknown_words_are_corrected(typed: str, corrected: str) -> None:
-    result = check(parse(typed), LEXICON)
+    result = check(parse(typed).text, LEXICON)
     assert result.corrected == corrected
-    assert result.parsed.text == corrected
+    assert result.text == corrected
 
 
 def test_known_words_are_left_alone() -> None:
     for query in ("풀잎스쿨", "pommerman", "강화학습으로", "segmentation"):
-        result = check(parse(query), LEXICON)
+        result = check(parse(query).text, LEXICON)
         assert result.corrected is None and result.suggestion is None, query
 
 
 def test_a_rare_word_next_to_a_frequent_one_gets_a_suggestion_only() -> None:
     lexicon = Lexicon({"pommerman": 40, "pomerman": 1})
-    result = check(parse("pomerman"), lexicon)
+    result = check(parse("pomerman").text, lexicon)
     assert result.corrected is None
     assert result.suggestion == "pommerman"
 

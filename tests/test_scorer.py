@@ -60,7 +60,7 @@ def test_same_order_on_later_pages_and_with_filters(search_index: SearchIndex, t
 def test_newest_first_with_undated_documents_last(search_index: SearchIndex, text: str) -> None:
     """Whoosh sorts documents without a date first (its "no value" is the largest); users expect them last."""
     matched = whoosh_search(search_index, text, limit=1000).ids
-    with search_index._held() as generation, generation.index.searcher() as searcher:
+    with search_index.live.held() as generation, generation.index.searcher() as searcher:
         def key(doc_id: str) -> tuple[bool, float, int]:
             docnum = searcher.document_number(id=doc_id)
             published = searcher.stored_fields(docnum).get("published")
@@ -78,7 +78,7 @@ def test_same_ranking_after_an_update_with_deletions(crawled: dict[str, Path], t
     report = update(work["corpus"], work["index"])
     assert report.removed == 1 and report.changed == 1
     index = SearchIndex(work["index"], warm=False)
-    with index._held() as generation, generation.index.searcher() as searcher:
+    with index.live.held() as generation, generation.index.searcher() as searcher:
         reader = searcher.reader()
         assert reader.has_deletions()  # the changed and removed documents' old versions
         live = np.array([not reader.is_deleted(d) for d in range(reader.doc_count_all())])
@@ -99,7 +99,7 @@ def test_same_ranking_after_an_update_with_deletions(crawled: dict[str, Path], t
 
 
 def test_postings_match_whoosh_for_terms_of_every_field(search_index: SearchIndex) -> None:
-    with search_index._held() as generation, generation.index.searcher() as searcher:
+    with search_index.live.held() as generation, generation.index.searcher() as searcher:
         reader = searcher.reader()
         live = np.ones(reader.doc_count_all(), dtype=bool)
         for fieldname in ("title", "body", "repo", "body_bigram", "lab"):

@@ -4,7 +4,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.suggest.complete import Suggester, Suggestion, choseong, is_choseong_query, jamo
+from indexer.suggest.entries import Suggestion
+from indexer.suggest.keys import choseong, is_choseong_query, jamo
+from indexer.suggest.suggester import Suggester
 
 
 def texts(index, query: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -62,25 +64,25 @@ def test_limit_and_no_duplicates(search_index) -> None:  # type: ignore[no-untyp
 def _noun_phrases_line_by_line(text: str) -> set[str]:
     """The suggestion terms' noun phrases read from mecab's plain output, segment by segment: what the
     chunk-by-chunk reading (cached per chunk, shared with the index analysis) must equal."""
+    from indexer.analysis.nouns import read_noun_phrases
     from indexer.analysis.scan import Tagger, mecab_segments
     from indexer.analysis.userdict import default_user_dictionary
-    from indexer.suggest.terms import _noun_phrases
 
     found: set[str] = set()
     for segment in mecab_segments(text, default_user_dictionary()):
-        found |= _noun_phrases(segment, Tagger.parse(segment).splitlines())
+        found |= read_noun_phrases(segment, Tagger.parse(segment).splitlines())
     return found
 
 
 def test_noun_phrases_read_chunk_by_chunk_as_line_by_line(shared_fixtures) -> None:  # type: ignore[no-untyped-def]
-    from indexer.suggest.terms import shared_tagger
+    from indexer.analysis import noun_phrases
 
     texts = [p.read_text("utf-8", "replace") for p in sorted(shared_fixtures.rglob("README*"))
              if "large" not in p.relative_to(shared_fixtures).parts[:1]]
     texts.append((shared_fixtures / "interviews" / "modulabs-biomedical-interview.txt").read_text("utf-8"))
     found = 0
     for text in texts:
-        phrases = shared_tagger().noun_phrases(text)
+        phrases = noun_phrases(text)
         assert phrases == _noun_phrases_line_by_line(text), text[:80]
         found += len(phrases)
     assert found > 1000
@@ -90,7 +92,7 @@ def test_noun_phrases_read_chunk_by_chunk_as_line_by_line(shared_fixtures) -> No
                                  "\t", "데이터", "ｆｕｌｌ", "CNN", "v2.0", "논문을", "\x0b", "\u2028", "\x00", "學習",
                                  "풀잎스쿨", "한 ", "e.g."]), max_size=30))
 def test_noun_phrases_of_any_text_match_the_line_reading(parts: list[str]) -> None:
-    from indexer.suggest.terms import shared_tagger
+    from indexer.analysis import noun_phrases
 
     text = "".join(parts)
-    assert shared_tagger().noun_phrases(text) == _noun_phrases_line_by_line(text)
+    assert noun_phrases(text) == _noun_phrases_line_by_line(text)

@@ -5,14 +5,14 @@ import time
 from pathlib import Path
 
 from indexer import SearchIndex
-from indexer.spelling import check as spelling
-from indexer.suggest import complete as suggest
+from indexer.spelling import corrections as spelling
+from indexer.suggest import suggester as suggest
 
 
 def test_switching_to_a_generation_warms_it_without_a_search(crawled: dict[str, Path]) -> None:
     index = SearchIndex(crawled["index"])
     assert index.status()["ok"]
-    generation = index._current()
+    generation = index.live.current()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if generation.index in spelling._LEXICONS and generation.index in suggest._cache:

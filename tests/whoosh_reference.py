@@ -64,7 +64,7 @@ def whoosh_search(index: SearchIndex, raw_query: str, filters: dict[str, list[st
     for name in ("kind", "lab", "lang"):
         facets.add_field(name, maptype=sorting.Count)
     sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
-    with index._held() as generation, generation.index.searcher(weighting=index.weighting) as searcher, \
+    with index.live.held() as generation, generation.index.searcher(weighting=index.weighting) as searcher, \
             _quirks_fixed():
         results: Any = searcher.search(plan.query, limit=limit, sortedby=sortedby, groupedby=facets, terms=True)
         ids = [hit["id"] for hit in results][:limit]

@@ -7,10 +7,9 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
-from web.factory import search_index
 from web.openapi import openapi_spec
 from web.params import related_params, search_params, suggest_params
-from web.search import run_search
+from web.search import run_search, search_index
 
 bp = Blueprint("api", __name__)
 

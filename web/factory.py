@@ -37,7 +37,3 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     links.register(app)
     return app
 
-
-def search_index(app: Flask) -> SearchIndex:
-    index: SearchIndex = app.extensions["modusearch"]
-    return index

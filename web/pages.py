@@ -9,11 +9,10 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from flask.typing import ResponseReturnValue
 
 from indexer import IndexNotFound, SchemaMismatch
-from web.factory import search_index
 from web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from web.links import safe_next
 from web.params import related_params, search_params
-from web.search import run_search
+from web.search import run_search, search_index
 
 bp = Blueprint("pages", __name__)
 

@@ -1,12 +1,20 @@
-"""One search call for the page and the API alike."""
+"""The app's search index, and one search call for the page and the API alike."""
 from __future__ import annotations
 
 import inspect
 from functools import lru_cache
 from typing import Any
 
+from flask import Flask
+
 from indexer import SearchIndex, SearchResults
 from web.params import SearchParams
+
+
+def search_index(app: Flask) -> SearchIndex:
+    """The SearchIndex ``create_app`` put in the app's extensions."""
+    index: SearchIndex = app.extensions["modusearch"]
+    return index
 
 
 @lru_cache(maxsize=4)

@@ -9,7 +9,8 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
-from web.factory import create_app, search_index
+from web.factory import create_app
+from web.search import search_index
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]

@@ -18,8 +18,10 @@ from whoosh.analysis import Analyzer, LowercaseFilter
 
 from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
 from indexer.analysis.english import EnglishStemFilter
+from indexer.analysis.keyboard import decompose, hangul_to_latin, latin_to_hangul
 from indexer.analysis.korean import KoreanTokenizer, morphemes
 from indexer.analysis.normalize import fold_width, normalize_query
+from indexer.analysis.nouns import dictionary_words, is_noun, noun_phrases
 from indexer.analysis.terms import bigram_terms, index_terms
 
 #: Bumped whenever analysis output changes: an index built with another version must be rebuilt.
@@ -45,9 +47,15 @@ __all__ = [
     "bigram_analyzer",
     "bigram_terms",
     "bigrams",
+    "decompose",
+    "dictionary_words",
     "fold_width",
+    "hangul_to_latin",
     "index_terms",
+    "is_noun",
+    "latin_to_hangul",
     "morphemes",
     "normalize_query",
+    "noun_phrases",
     "text_analyzer",
 ]

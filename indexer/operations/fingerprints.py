@@ -34,7 +34,7 @@ from pathlib import Path
 
 from corpus import Document
 from corpus.store import DIGEST_SIZE
-from indexer.storage.sqlitefiles import replace_file
+from indexer.storage import replace_file
 
 __all__ = ["FINGERPRINT_FILE", "FingerprintMismatch", "Fingerprints", "read_fingerprints"]
 

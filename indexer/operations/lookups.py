@@ -1,7 +1,7 @@
 """The lookup files of an index generation, written at index time: spelling.sqlite and suggest.sqlite.
 
 A rebuild and an update call :func:`write_lookups` after Whoosh's commit and before the generation is
-published (indexer/operations/rebuild.py, indexer/operations/update.py), so a published generation has
+published (indexer/operations/build.py, indexer/operations/update.py), so a published generation has
 both files and a web worker only opens them (indexer/spelling/lexicon.py, indexer/suggest/store.py)
 instead of building the lexicon and the suggestion index in memory, in every worker.
 
@@ -24,19 +24,21 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from indexer.spelling.lexicon import field_frequencies, largest, patch_lexicon, segment_ids, write_lexicon
-from indexer.storage.generations import open_generation
-from indexer.storage.sqlitefiles import FileMismatch
-from indexer.suggest.complete import Suggester
-from indexer.suggest.store import patch_suggestions, read_sources, read_stats, write_suggestions
-from indexer.suggest.terms import (
+from indexer.operations.processes import writer_processes_die_with_parent
+from indexer.spelling import write_lexicon_file
+from indexer.storage import FileMismatch, open_generation
+from indexer.suggest import (
     DocSource,
     SuggestionData,
     TermStats,
+    document_terms,
     gather,
-    shared_tagger,
+    patch_suggestions,
+    read_sources,
+    read_stats,
     term_text,
     with_terms,
+    write_suggestions,
 )
 
 __all__ = ["BackgroundSuggestions", "TouchedDocuments", "write_lookups"]
@@ -62,7 +64,9 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
     ix = open_generation(generation)
     commit = ix.latest_generation()
     with ix.reader() as reader:
-        lexicon = _write_lexicon(generation, commit, reader, base, term_counts)
+        base_commit = None if base is None else open_generation(base).latest_generation()
+        lexicon = write_lexicon_file(generation, reader, commit, base=base, base_commit=base_commit,
+                                     term_counts=term_counts)
     lexicon_seconds = time.monotonic() - started
     touched = set(touched)
     with ix.searcher() as searcher:
@@ -78,25 +82,6 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
             how = _rewrite(generation, commit, base, touched, searcher, procs, suggestions)
     logger.info("lookup files of %s: lexicon %.1f s (%s), suggestions %.1f s (%s)", generation.name, lexicon_seconds,
                 lexicon, time.monotonic() - started - lexicon_seconds, how)
-
-
-def _write_lexicon(generation: Path, commit: int, reader: Any, base: Path | None,
-                   term_counts: dict[str, dict[str, int]] | None = None) -> str:
-    """spelling.sqlite: the base's counts plus the new segments' when they add up, else counted whole
-    (or as counted while indexing: ``term_counts``)."""
-    if term_counts is not None and base is None:
-        write_lexicon(generation, largest(term_counts), commit, fields=term_counts, segments=segment_ids(reader))
-        return "counted while indexing"
-    if base is not None:
-        try:
-            patch_lexicon(generation, reader, commit, base, open_generation(base).latest_generation(),
-                          added=term_counts)
-            return "new segments counted"
-        except FileMismatch as exc:
-            logger.info("%s: %s; counting every segment's terms", base.name, exc)
-    fields = field_frequencies(reader)
-    write_lexicon(generation, largest(fields), commit, fields=fields, segments=segment_ids(reader))
-    return "every segment counted"
 
 
 def _patch(generation: Path, commit: int, base: Path, touched: set[str], documents: TouchedDocuments) -> str | None:
@@ -140,7 +125,7 @@ def _rewrite(generation: Path, commit: int, base: Path | None, touched: set[str]
                 fresh.append(doc)
         for _, terms in with_terms(fresh):
             stats.add(terms)
-    write_suggestions(generation, Suggester(data.entries()), data.stats, commit, sources=data.sources)
+    write_suggestions(generation, data.entries(), data.stats, commit, sources=data.sources)
     return "full" if stats is None else f"{len(touched)} documents re-read, every document listed"
 
 
@@ -164,9 +149,8 @@ class TouchedDocuments:
         mecab. Returns how many documents were analysed."""
         same = {doc_id for doc_id, doc in self.stale.items()
                 if doc_id in self.fresh and term_text(doc) == term_text(self.fresh[doc_id])}
-        tagger = shared_tagger()
-        out = [tagger.terms(term_text(doc)) for doc_id, doc in self.stale.items() if doc_id not in same]
-        into = [tagger.terms(term_text(doc)) for doc_id, doc in self.fresh.items() if doc_id not in same]
+        out = [document_terms(term_text(doc)) for doc_id, doc in self.stale.items() if doc_id not in same]
+        into = [document_terms(term_text(doc)) for doc_id, doc in self.fresh.items() if doc_id not in same]
         for terms in out:
             stats.add(terms, -1)
         for terms in into:
@@ -181,8 +165,6 @@ class BackgroundSuggestions:
 
     def __init__(self, generation: Path, commit: int, base: Path, touched: set[str],
                  documents: TouchedDocuments) -> None:
-        from indexer.operations.rebuild import writer_processes_die_with_parent  # build imports this module
-
         self.commit = commit
         context = multiprocessing.get_context("fork")
         self._answer, send = context.Pipe(duplex=False)

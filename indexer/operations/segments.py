@@ -26,10 +26,9 @@ from typing import Any
 from corpus import Document
 from indexer.errors import BuildError
 from indexer.operations.convert import to_fields
-from indexer.spelling.lexicon import LEXICON_FIELDS
-from indexer.storage.bulkwriter import BulkWriter
-from indexer.storage.schema import index_codec
-from indexer.suggest.terms import SuggestionData, shared_tagger, term_text
+from indexer.spelling import LEXICON_FIELDS
+from indexer.storage import BulkWriter, index_codec
+from indexer.suggest import SuggestionData, document_terms, term_text
 
 __all__ = ["Filled", "fill_index"]
 
@@ -72,7 +71,7 @@ class _Sink:
         fields = to_fields(doc)
         self.writer.add_document(**fields)
         self.suggestions.add_document(fields)  # the stored values: the same as the fields'
-        self.suggestions.stats.add(shared_tagger().terms(term_text(fields)))
+        self.suggestions.stats.add(document_terms(term_text(fields)))
         self.count += 1
 
 
@@ -90,9 +89,8 @@ def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitm
             writer.commit(merge=False)
             return Filled(sink.count, sink.suggestions, writer.term_counts)
         count, parts = _fill_in_processes(ix, documents, procs, progress, batch)
-        writer._close_segment()  # this writer indexed nothing itself: it only writes the table of contents
-        writer._commit_toc([segment for segment, _, _ in parts if segment is not None])
-        writer._finish()
+        # this writer indexed nothing itself: it only writes the table of contents
+        writer.commit_segments([segment for segment, _, _ in parts if segment is not None])
         suggestions = SuggestionData()
         counts: dict[str, dict[str, int]] = {name: {} for name in writer.count_fields}
         for _, part, part_counts in parts:  # in segment order, which is the order the index lists documents in
@@ -172,14 +170,12 @@ def _collect(results: Any, workers: list[Any]) -> list[tuple[Any, SuggestionData
 def _index_batches(ix: Any, jobs: Any, results: Any, number: int) -> None:
     """An indexing process: add every batch it is dealt, then finish its segment and send it back."""
     try:
-        writer = _writer(ix, _lk=False)
+        writer = _writer(ix, locked=False)
         sink = _Sink(writer)
         while (batch := jobs.get()) is not None:
             for doc in batch:
                 sink.add(doc)
-        segment = writer._finalize_segment() if sink.count else None
-        if segment is None:
-            writer._close_segment()
+        segment = writer.finish_alone()
         results.put((number, (segment, sink.suggestions, writer.term_counts), ""))
     except BaseException as exc:  # reported to the parent, which fails the whole fill
         results.put((number, None, f"{type(exc).__name__}: {exc}"))

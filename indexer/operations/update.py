@@ -24,24 +24,26 @@ from typing import Any
 from corpus import Corpus, ReadReport
 from corpus.store import parse_record
 from indexer.errors import IndexNotFound, SchemaMismatch
+from indexer.operations.build import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
 from indexer.operations.convert import to_fields
 from indexer.operations.fingerprints import FingerprintMismatch, Fingerprints, read_fingerprints
 from indexer.operations.lookups import BackgroundSuggestions, TouchedDocuments, write_lookups
-from indexer.operations.rebuild import BuildReport, generation_meta, rebuild_locked, storage_error, writer_lock
-from indexer.spelling.lexicon import LEXICON_FIELDS
-from indexer.storage.bulkwriter import BulkWriter
-from indexer.storage.generations import (
+from indexer.spelling import LEXICON_FIELDS
+from indexer.storage import (
+    BulkWriter,
     check_versions,
+    check_whoosh,
     clean_old_generations,
     current_generation,
+    index_codec,
     link_generation,
     new_generation_dir,
     open_generation,
     publish,
     read_meta,
+    segment_ids,
     write_meta,
 )
-from indexer.storage.schema import index_codec
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +158,7 @@ def find_changes(corpus: Corpus, ix: Any, report: ReadReport, known: Fingerprint
                 changes.docnums[doc_id] = docnum
                 if doc_id not in changes.stale:
                     changes.stale[doc_id] = reader.stored_fields(docnum)
-        changes.segments = _segment_ids(reader)
+        changes.segments = segment_ids(reader)
     return changes
 
 
@@ -170,10 +172,6 @@ def live_docnum(reader: Any, doc_id: str) -> int | None:
             for docnum in leaf.postings("id", doc_id).all_ids():  # deleted documents are filtered out
                 return int(offset + docnum)
     return None
-
-
-def _segment_ids(reader: Any) -> list[str]:
-    return [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
 
 
 def _scan(corpus: Corpus, report: ReadReport, known: Fingerprints | None,
@@ -220,6 +218,7 @@ def live_fingerprints(generation: Path, ix: Any) -> Fingerprints | None:
 def update(corpus_path: Path, index_path: Path, *, lock_timeout: float = 600.0,
            progress: Callable[[int], None] | None = None) -> UpdateReport:
     """Bring the index up to date with the corpus in a new generation; a full rebuild if none is usable."""
+    check_whoosh()  # the format is written through Whoosh's internals: refuse another release up front
     started = time.monotonic()
     with writer_lock(index_path, lock_timeout):
         try:
@@ -299,7 +298,7 @@ def _apply(generation: Path, changes: Changes, progress: Callable[[int], None] |
         # per document, which made a 1% update of 100k documents take minutes.
         stale = sorted(changes.removed | {fields["id"] for fields in changes.changed})
         with writer.searcher() as searcher:
-            if _segment_ids(searcher.reader()) == changes.segments and set(changes.docnums) == set(stale):
+            if segment_ids(searcher.reader()) == changes.segments and set(changes.docnums) == set(stale):
                 for docnum in sorted(changes.docnums.values()):  # numbered as in the live generation
                     writer.delete_document(docnum)
             else:

@@ -9,7 +9,7 @@ from whoosh import query as wq
 from corpus import Corpus, ReadReport
 from indexer.errors import IndexerError, SchemaMismatch
 from indexer.operations.update import corpus_changes, indexed_signatures
-from indexer.storage.generations import check_versions, current_generation, open_generation, read_meta
+from indexer.storage import check_versions, current_generation, open_generation, read_meta
 
 
 @dataclass

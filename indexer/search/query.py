@@ -14,7 +14,7 @@ from whoosh import query as q
 
 from indexer.analysis import bigrams, normalize_query, text_analyzer
 from indexer.search.expand import Expansion
-from indexer.storage.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
+from indexer.storage import BIGRAM_WEIGHTS, FIELD_WEIGHTS
 
 FILTER_FIELDS = ("lab", "kind", "lang")
 MAX_QUERY_CHARS = 500
@@ -79,6 +79,12 @@ def analyze(text: str) -> list[str]:
         if term.strip():
             seen.setdefault(term, None)
     return list(seen)[:MAX_TERMS]
+
+
+def query_terms(text: str) -> tuple[list[str], list[str]]:
+    """(morpheme and stem terms, Hangul bigram terms) of ``text`` as a search makes them: what a peer
+    engine indexing the same analysed tokens must be asked."""
+    return analyze(text), list(dict.fromkeys(g for g, _, _ in bigrams(text)))[:MAX_TERMS]
 
 
 def term_query(term: str, weight: float = 1.0) -> q.Query:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import sorting
+
+from indexer.analysis import is_noun
+from indexer.storage import FieldFacet
 
 __all__ = ["DocSummary", "LabSummary", "key_terms", "lab_documents", "labs", "related", "stats"]
 
@@ -95,7 +97,7 @@ def lab_documents(whoosh_index: Any, lab: str, limit: int = 200) -> list[DocSumm
     """A lab's documents, the newest first (undated ones last)."""
     with whoosh_index.searcher() as searcher:
         results = searcher.search(wq.Term("lab", lab), limit=limit,
-                                  sortedby=sorting.FieldFacet("published", reverse=True))
+                                  sortedby=FieldFacet("published", reverse=True))
         documents = [DocSummary.from_stored(hit.fields()) for hit in results]
     documents.sort(key=lambda d: not d.published)  # stable: dated ones stay newest first, undated go last
     return documents
@@ -114,7 +116,6 @@ def _key_terms(whoosh_index: Any, lab: str, limit: int) -> list[str]:
         candidates = [term for term, _ in searcher.key_terms(docnums, _KEY_FIELD, numterms=limit * 4)]
         texts = [searcher.stored_fields(d).get(_KEY_FIELD) or "" for d in docnums[:50]]
     shown: list[str] = []
-    nouns = _NounCheck()
     for term in candidates:
         if len(term) < 2 or term.isdigit() or term in _NOISE:
             continue
@@ -122,7 +123,7 @@ def _key_terms(whoosh_index: Any, lab: str, limit: int) -> list[str]:
             written = _surface(term, texts)
             if written is None:
                 continue
-        elif nouns(term) and _stands_alone(term, texts):
+        elif is_noun(term) and _stands_alone(term, texts):
             written = term
         else:
             continue
@@ -155,20 +156,6 @@ def _stands_alone(term: str, texts: list[str]) -> bool:
     """A Hangul noun written as a word somewhere (대하 in 대하여 is a verb, not the noun 대하)."""
     pattern = re.compile(rf"{re.escape(term)}(?:[{_PARTICLES}]|[^\uac00-\ud7a3]|$)")
     return any(pattern.search(text) for text in texts)
-
-
-class _NounCheck:
-    """Whether a Hangul key term is a noun (key terms also include verb stems such as 되, 대하)."""
-
-    def __init__(self) -> None:
-        import mecab_ko
-
-        self._tagger = mecab_ko.Tagger()
-
-    def __call__(self, term: str) -> bool:
-        tags = [line.partition("\t")[2].split(",", 1)[0] for line in self._tagger.parse(term).splitlines()
-                if "\t" in line]
-        return bool(tags) and all(tag.split("+", 1)[0] in ("NNG", "NNP", "SL", "SH") for tag in tags)
 
 
 def stats(whoosh_index: Any, meta: dict[str, Any]) -> dict[str, Any]:

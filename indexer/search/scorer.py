@@ -26,8 +26,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.search.scoring import BM25_B, BM25_K1
-from indexer.storage.doctable import DocTable
-from indexer.storage.postings import Positions, PostingCache, Postings
+from indexer.storage import DocTable, Positions, PostingCache, Postings
 
 
 class SearchTimeout(Exception):

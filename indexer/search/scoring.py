@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from whoosh.scoring import BM25F
+from indexer.storage import BM25F
 
 #: BM25F parameters (B: length normalisation, K1: term-frequency saturation), tuned with `python -m eval.tune`.
 BM25_B = 0.5

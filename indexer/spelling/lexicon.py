@@ -20,6 +20,7 @@ edit limit), then reads only the winning rows: the same answer as the Python loo
 """
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections import defaultdict
@@ -29,8 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from indexer.analysis.keyboard import decompose
-from indexer.storage.sqlitefiles import FileMismatch, ThreadConnections, finish_database
+from indexer.analysis import decompose
+from indexer.storage import FileMismatch, ThreadConnections, finish_database, segment_id
+from indexer.storage import segment_ids as storage_segment_ids
+
+logger = logging.getLogger(__name__)
 
 LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
 LEXICON_FILE = "spelling.sqlite"
@@ -129,7 +133,7 @@ def field_frequencies(reader: Any, segments: Iterable[str] | None = None) -> dic
             continue
         field: dict[Any, int] = defaultdict(int)
         for leaf, _ in reader.leaf_readers():
-            if fieldname in leaf.schema and (wanted is None or leaf.segment().segment_id() in wanted):
+            if fieldname in leaf.schema and (wanted is None or segment_id(leaf) in wanted):
                 for term, info in leaf.iter_field(fieldname):
                     field[term] += info.doc_frequency()
         fields[fieldname] = {(t.decode("utf-8") if isinstance(t, bytes) else t): n for t, n in field.items()}
@@ -147,7 +151,8 @@ def largest(fields: dict[str, dict[str, int]]) -> dict[str, int]:
 
 
 def segment_ids(reader: Any) -> list[str]:
-    return sorted(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers())
+    """The reader's segment ids, sorted (what the file records it was counted over)."""
+    return sorted(storage_segment_ids(reader))
 
 
 def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int, *,
@@ -218,6 +223,26 @@ def patch_lexicon(folder: Path, reader: Any, whoosh_generation: int, base: Path,
             if total > df.get(term, 0):
                 df[term] = total
     return write_lexicon(folder, df, whoosh_generation, fields=fields, segments=now)
+
+
+def write_lexicon_file(folder: Path, reader: Any, commit: int, *, base: Path | None = None,
+                       base_commit: int | None = None, term_counts: dict[str, dict[str, int]] | None = None) -> str:
+    """Write ``folder``/spelling.sqlite for the Whoosh commit ``commit`` that ``reader`` reads: the ``base``
+    generation's counts (at its commit ``base_commit``) plus the new segments' when they add up, else
+    counted whole, or as a rebuild counted them while indexing (``term_counts``, as
+    :func:`field_frequencies` would read them). Returns how it was written, for the log."""
+    if term_counts is not None and base is None:
+        write_lexicon(folder, largest(term_counts), commit, fields=term_counts, segments=segment_ids(reader))
+        return "counted while indexing"
+    if base is not None and base_commit is not None:
+        try:
+            patch_lexicon(folder, reader, commit, base, base_commit, added=term_counts)
+            return "new segments counted"
+        except FileMismatch as exc:
+            logger.info("%s: %s; counting every segment's terms", base.name, exc)
+    fields = field_frequencies(reader)
+    write_lexicon(folder, largest(fields), commit, fields=fields, segments=segment_ids(reader))
+    return "every segment counted"
 
 
 def _codes(alphabet: str, keys: list[str]) -> np.ndarray:

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from whoosh.codec import whoosh3
-from whoosh.util.numeric import byte_to_length
 
 from indexer.storage.schema import BIGRAM_WEIGHTS, FIELD_WEIGHTS
+from indexer.storage.whoosh_internals import byte_to_length, length_codes
 
 #: Whoosh stores a field's length per document as one byte; this maps the byte back to the length.
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -63,9 +62,9 @@ class DocTable:
                 live[offset: offset + count] = False
                 live[offset + kept] = True
             for name in SCORED_FIELDS:
-                column = leaf._perdoc._cached_reader(whoosh3._lenfield(name), whoosh3.LENGTHS_COLUMN)
-                if column is not None:
-                    raw = np.fromiter(column, dtype=np.uint8, count=count)
+                codes = length_codes(leaf, name)
+                if codes is not None:
+                    raw = np.frombuffer(codes, dtype=np.uint8, count=count)
                     lengths[name][offset: offset + count] = _BYTE_TO_LENGTH[raw]
         average = {name: float(searcher.avg_field_length(name) or 1.0) for name in SCORED_FIELDS}
         ranks = np.array(_column(reader, "doc_rank", size, 0, translate=True), dtype=np.float32)

@@ -28,11 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import IndexNotFound, SchemaMismatch
 from indexer.storage.schema import SCHEMA_VERSION
+from indexer.storage.whoosh_internals import open_index_files
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +43,9 @@ _NOT_LINKED = {"MAIN_WRITELOCK", LEASE_FILE, ".retired", META_FILE}
 
 
 def open_generation(generation: Path) -> Any:
-    """The Whoosh index in ``generation``, read through file handles rather than a memory map.
-
-    Whoosh opens each sub-file of a compound segment from a memory map as ``BytesIO(memoryview)``,
-    which copies it: every searcher held a private copy of every segment's postings (730 MB per
-    searcher at 100,000 documents, so gigabytes per web worker with one searcher per thread). Without
-    the map it reads the parts it needs with seek and read, and the OS page cache is shared.
-    """
-    return FileStorage(str(generation), supports_mmap=False).open_index()
+    """The Whoosh index in ``generation``, read through file handles (shared page cache) rather than a
+    memory map Whoosh would copy into every searcher (:func:`~indexer.storage.whoosh_internals.open_index_files`)."""
+    return open_index_files(generation)
 
 
 def new_generation_dir(root: Path) -> Path:

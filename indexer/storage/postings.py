@@ -1,32 +1,24 @@
 """A term's postings as arrays (document numbers, term frequencies), read straight from Whoosh's blocks.
 
-Whoosh's matchers hand out one posting per Python call; reading a whole block at a time (a pickled,
-zlib-compressed tuple of ids, weights and encoded positions) and converting it to arrays is about
-ten times faster, and the vectorised scorer needs whole lists anyway. Decoded lists are kept in a
+Whoosh's matchers hand out one posting per Python call; reading a whole posting list at once
+(:func:`indexer.storage.whoosh_internals.term_blocks`: packed blocks decoded as arrays) is about ten
+times faster, and the vectorised scorer needs whole lists anyway. Decoded lists are kept in a
 least-recently-used cache bounded in bytes, shared by the threads of a process, per generation.
 """
 from __future__ import annotations
 
-import io
-import pickle
-import struct
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
-from whoosh.matching import FilterMatcher
-from whoosh.reading import TermNotFound
 
-from indexer.storage.blocks import BlockError, decode
-from indexer.storage.codec import ArrayLeafMatcher
+from indexer.storage.whoosh_internals import TermNotFound, term_blocks
 
 #: Bytes of decoded postings kept per process and generation.
 CACHE_BYTES = 64 * 1024 * 1024
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
-_BLOCK_SIZE = struct.Struct("!i")  # each block's byte size, negative for the last (Whoosh's W3 layout)
 
 
 @dataclass(frozen=True)
@@ -110,9 +102,7 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
     for leaf, offset in leaves:
         try:
-            found = _packed_blocks(leaf, fieldname, term, field.format)
-            if found is None:  # inlined or Whoosh's own blocks: through a matcher
-                found = _blocks(leaf.postings(fieldname, term), positions)
+            found = term_blocks(leaf, fieldname, term, field.format, positions)
         except TermNotFound:  # one lookup in the segment's term table instead of a check and a lookup
             continue
         for ids, weights, lengths, blob in found:
@@ -141,83 +131,3 @@ def read_postings(reader: Any, fieldname: str, text: str, live: np.ndarray, posi
     if not len(ids):
         return Postings(_EMPTY_IDS, np.zeros(0, dtype=np.float32), Positions.of([]) if positions else None)
     return Postings(ids, weights, kept_values)
-
-
-def _packed_blocks(leaf: Any, fieldname: str, term: bytes, format_: Any) -> list[tuple[Any, ...]] | None:
-    """A term's packed blocks in one segment, read straight from its postings file: one read of the whole
-    list, no matcher (Whoosh's builds one per term and wraps it for the segment's deletions, which cost
-    more than decoding a short list). None when the segment's postings are not packed blocks or the
-    term's are inlined in the term table; TermNotFound when the segment lacks the term."""
-    terms = getattr(leaf, "_terms", None)
-    if terms is None or not getattr(getattr(terms, "_codec", None), "_packed", False) or leaf.is_closed:
-        return None
-    terminfo = terms.term_info(fieldname, term)
-    if terminfo.is_inlined():
-        return None
-    start, length = terminfo.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct.unpack's tuple (Whoosh never reads it)
-        length = length[0]
-    raw = terms._postfile.get(start, length)
-    if raw[:4] != WHOOSH3_HEADER_MAGIC:
-        raise BlockError(f"{fieldname}:{term!r}: not a posting list")
-    fixedsize = format_.fixed_value_size()
-    found = []
-    position = 4
-    while True:
-        size = _BLOCK_SIZE.unpack_from(raw, position)[0]
-        position += _BLOCK_SIZE.size
-        info = io.BytesIO(raw[position: position + abs(size)])
-        pickle.load(info)  # the block's statistics; only their length matters here
-        block = decode(info.read(), fixedsize)
-        lengths = block.lengths if block.lengths is not None else np.zeros(len(block.ids), dtype=np.int64)
-        found.append((block.ids, block.weights, lengths, block.blob))
-        position += abs(size)
-        if size < 0:  # the last block
-            return found
-
-
-def _blocks(matcher: Any, values: bool) -> Any:
-    """(ids, weights, value lengths, values end to end) per block of a leaf matcher; deletions are
-    handled by the caller."""
-    while isinstance(matcher, FilterMatcher):  # a segment with deletions wraps its postings
-        matcher = matcher.child
-    if isinstance(matcher, ArrayLeafMatcher):  # our packed blocks: arrays as they are
-        while not matcher._atend:
-            block = matcher.block()
-            lengths = block.lengths if block.lengths is not None else np.zeros(len(block.ids), dtype=np.int64)
-            yield block.ids, block.weights, lengths, block.blob
-            matcher._next_block()
-        return
-    if not isinstance(matcher, W3LeafMatcher):  # inlined short lists and other codecs: one posting at a time
-        ids, weights, found = [], [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            if values and matcher.supports("positions"):
-                found.append(matcher.value())
-            matcher.next()
-        yield _arrays(ids, weights, found if values and matcher.supports("positions") else None)
-        return
-    while not matcher._atend:  # Whoosh's pickled blocks (indexes written before schema 4)
-        if matcher._data is None:
-            matcher._read_data()
-        raw_ids, raw_weights, raw_values = matcher._data
-        ids = np.cumsum(np.array(raw_ids, dtype=np.int64))
-        count = len(ids)
-        if raw_weights is None:
-            weights = np.ones(count, dtype=np.float32)
-        elif isinstance(raw_weights, float):
-            weights = np.full(count, raw_weights, dtype=np.float32)
-        else:
-            weights = np.array(raw_weights, dtype=np.float32)
-        yield _arrays(ids, weights, list(raw_values) if values and isinstance(raw_values, (list, tuple)) else None)
-        matcher._next_block()
-
-
-def _arrays(ids: Any, weights: Any, values: list[bytes] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bytes]:
-    """A block's arrays; ``values`` None when none were asked for or stored (every length 0)."""
-    if values is None:
-        return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32),
-                np.zeros(len(ids), dtype=np.int64), b"")
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32), lengths, b"".join(values)

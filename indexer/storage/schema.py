@@ -4,7 +4,7 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import bigram_analyzer, text_analyzer
-from indexer.storage.codec import CompactPositions, IndexCodec
+from indexer.storage.whoosh_internals import CompactPositions, IndexCodec
 
 #: Bumped whenever the fields change; the index records it and the app refuses a mismatch.
 #: 3: positions only on the phrase fields, stored as packed arrays; segments written by IndexCodec.

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from indexer.storage.whoosh_internals import index_folder
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -103,13 +105,13 @@ class ThreadConnections:
 def open_stored(whoosh_index: Any, opener: Callable[[Path, int], T], what: str) -> T | None:
     """``opener(folder, whoosh_generation)`` for the index's generation folder; None (after a warning)
     when its file is missing or belongs to another commit, so the caller builds ``what`` in memory."""
-    folder = getattr(whoosh_index.storage, "folder", None)
+    folder = index_folder(whoosh_index)
     if folder is None:
         return None
     try:
-        return opener(Path(folder), whoosh_index.latest_generation())
+        return opener(folder, whoosh_index.latest_generation())
     except FileMismatch as exc:
         logger.warning("%s: %s; building the %s in memory (python -m indexer rebuild writes it)",
-                       Path(folder).name, exc, what)
+                       folder.name, exc, what)
         return None
 

@@ -16,7 +16,7 @@ The file (SQLite)::
 
 A prefix matching few keys is answered by reading its keys; a short one (ㄱ, m) by reading its ``tops``
 plus the entries whose whole text is what was typed (they earn the exact-match bonus). Either way the
-answer is the one :class:`indexer.suggest.complete.Suggester` gives for the same entries, in under a millisecond,
+answer is the one :class:`indexer.suggest.suggester.Suggester` gives for the same entries, in under a millisecond,
 and a web worker keeps no more than SQLite's page cache.
 
 A rebuild writes the file whole (:func:`write_suggestions`); an update copies the previous generation's
@@ -33,18 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.storage.sqlitefiles import FileMismatch, ThreadConnections, finish_database
-from indexer.suggest.complete import (
-    MAX_LIMIT,
-    Suggester,
-    Suggestion,
-    entry_keys,
-    entry_weight,
-    is_choseong_query,
-    plain_key,
-    tie_break,
-    unique_entries,
-)
+from indexer.storage import FileMismatch, ThreadConnections, finish_database
+from indexer.suggest.entries import MAX_LIMIT, Suggestion, entry_weight, tie_break, unique_entries
+from indexer.suggest.keys import entry_keys, is_choseong_query, plain_key
 from indexer.suggest.terms import DocSource, TermStats
 
 SUGGEST_FILE = "suggest.sqlite"
@@ -68,13 +59,14 @@ _SCHEMA = """
 """
 
 
-def write_suggestions(folder: Path, suggester: Suggester, stats: TermStats, whoosh_generation: int, *,
+def write_suggestions(folder: Path, entries: Iterable[Suggestion], stats: TermStats, whoosh_generation: int, *,
                       top_threshold: int = TOP_THRESHOLD, sources: Mapping[str, DocSource] | None = None) -> Path:
-    """Write ``folder``/suggest.sqlite for ``suggester`` (and the term counts and, when given, the
-    per-document ``sources`` it was made from: an update can patch only a file that has them)."""
+    """Write ``folder``/suggest.sqlite for ``entries`` (one kept per type and text, as
+    :func:`~indexer.suggest.entries.unique_entries` chooses) and the term counts and, when given, the
+    per-document ``sources`` they were made from (an update can patch only a file that has them)."""
     db = sqlite3.connect(":memory:")
     db.executescript(_SCHEMA)
-    entries = sorted(suggester.entries, key=tie_break)
+    entries = sorted(unique_entries(entries).values(), key=tie_break)
     db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    ((n, e.text, e.type, e.count, e.lab, e.url, entry_weight(e), e.text.lower())
                     for n, e in enumerate(entries)))

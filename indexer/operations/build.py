@@ -1,16 +1,11 @@
 """Full rebuilds: a fresh index generation filled from the corpus, then published atomically."""
 from __future__ import annotations
 
-import ctypes
 import errno
 import logging
-import os
 import shutil
-import signal
-import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,9 +18,17 @@ from indexer.errors import BuildError
 from indexer.operations.fingerprints import Fingerprints
 from indexer.operations.lock import WriterLock
 from indexer.operations.lookups import write_lookups
+from indexer.operations.processes import writer_processes_die_with_parent
 from indexer.operations.segments import fill_index
-from indexer.storage.generations import clean_old_generations, new_generation_dir, publish, write_meta
-from indexer.storage.schema import SCHEMA_VERSION, build_schema
+from indexer.storage import (
+    SCHEMA_VERSION,
+    build_schema,
+    check_whoosh,
+    clean_old_generations,
+    new_generation_dir,
+    publish,
+    write_meta,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,33 +66,6 @@ def writer_lock(index_path: Path, timeout: float) -> WriterLock:
         raise storage_error(exc, index_path) from exc
 
 
-_PR_SET_PDEATHSIG = 1
-_forking_writer = {"parent": 0, "hooked": False}  # the pid whose writer processes must die with it
-
-
-def _die_with_parent() -> None:
-    """In a process forked while :func:`writer_processes_die_with_parent` is active: get SIGKILL when
-    the writer that forked it dies. Indexing processes otherwise wait on their job queue forever
-    after a SIGKILL of the rebuild, holding the inherited lock file, so the next rebuild would wait."""
-    parent = _forking_writer["parent"]
-    if parent and sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # it died before prctl took effect
-            os._exit(1)
-
-
-@contextmanager
-def writer_processes_die_with_parent() -> Iterator[None]:
-    if not _forking_writer["hooked"]:
-        os.register_at_fork(after_in_child=_die_with_parent)
-        _forking_writer["hooked"] = True
-    _forking_writer["parent"] = os.getpid()
-    try:
-        yield
-    finally:
-        _forking_writer["parent"] = 0
-
-
 def generation_meta(corpus: Corpus, documents: int, skipped: int, kind: str, **extra: Any) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "analysis_version": ANALYSIS_VERSION, "documents": documents,
             "skipped": skipped, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -99,6 +75,7 @@ def generation_meta(corpus: Corpus, documents: int, skipped: int, kind: str, **e
 def rebuild(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 1024,
             lock_timeout: float = 600.0, progress: Callable[[int], None] | None = None) -> BuildReport:
     """Build a complete new index from the corpus and switch to it; the old one serves until then."""
+    check_whoosh()  # the format is written through Whoosh's internals: refuse another release up front
     with writer_lock(index_path, lock_timeout):
         return rebuild_locked(corpus_path, index_path, procs=procs, limitmb=limitmb, progress=progress)
 

@@ -16,14 +16,12 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from indexer.analysis import morphemes, text_analyzer
-from indexer.analysis.keyboard import hangul_to_latin, latin_to_hangul
-from indexer.search.query import ParsedQuery
+from indexer.analysis import hangul_to_latin, latin_to_hangul, morphemes, text_analyzer
 from indexer.spelling.lexicon import LEXICON_FIELDS, Lexicon, StoredLexicon, levenshtein
-from indexer.storage.sqlitefiles import open_stored
+from indexer.storage import open_stored
 
 __all__ = ["LEXICON_FIELDS", "Check", "Lexicon", "StoredLexicon", "check", "levenshtein", "lexicon_for"]
 
@@ -66,7 +64,7 @@ def _open_lexicon(index: Any) -> Lexicon | StoredLexicon:
 
 @dataclass(frozen=True)
 class Check:
-    parsed: ParsedQuery
+    text: str  # the words to search: as typed, or corrected
     corrected: str | None = None
     suggestion: str | None = None
 
@@ -143,22 +141,22 @@ def _suggest_word(lexicon: Lexicon | StoredLexicon, word: str) -> str | None:
     return nearest
 
 
-def check(parsed: ParsedQuery, lexicon: Lexicon | StoredLexicon) -> Check:
-    """The query to search (corrected when typed words are unknown) and a did-you-mean text."""
-    words = parsed.text.split()
+def check(text: str, lexicon: Lexicon | StoredLexicon) -> Check:
+    """The words to search (corrected when typed words are unknown) and a did-you-mean text."""
+    words = text.split()
     if not words:
-        return Check(parsed)
+        return Check(text)
     fixed = [_fix_word(lexicon, w) for w in words]
     # An English respelling replaces a word only when nothing else typed is known (vocal stays vocal in
     # "vocal source separation"); otherwise it is offered as "did you mean".
     others_known = [any(_known(lexicon, o) for o in words if o != w) for w in words]
     triples = zip(fixed, words, others_known, strict=False)
     if any(f and _LATIN_WORD.match(w) and f.isascii() and known for f, w, known in triples):
-        return Check(parsed, suggestion=" ".join(f or w for f, w in zip(fixed, words, strict=False)))
+        return Check(text, suggestion=" ".join(f or w for f, w in zip(fixed, words, strict=False)))
     if any(fixed):
-        text = " ".join(f or w for f, w in zip(fixed, words, strict=False))
-        return Check(replace(parsed, text=text), corrected=text)
+        corrected = " ".join(f or w for f, w in zip(fixed, words, strict=False))
+        return Check(corrected, corrected=corrected)
     suggested = [_suggest_word(lexicon, w) for w in words]
     if any(suggested):
-        return Check(parsed, suggestion=" ".join(s or w for s, w in zip(suggested, words, strict=False)))
-    return Check(parsed)
+        return Check(text, suggestion=" ".join(s or w for s, w in zip(suggested, words, strict=False)))
+    return Check(text)
