@@ -1,7 +1,7 @@
 """Load while the index switches underneath: ``python -m bench.load`` (a script, not a test).
 
 Serves the shared fixtures over local HTTP, crawls them, builds the index, starts the production
-server (``python -m web``, gunicorn) and runs N closed-loop clients of mixed Korean/English queries
+server (``python -m web``) and runs N closed-loop clients of mixed Korean/English queries
 for a fixed time. Meanwhile a full rebuild and two updates (each after a small corpus change) switch
 the index. Prints requests, errors and p50/p95/p99 latency before, during and after the switches;
 exits 1 if any request failed. Numbers from a run are in docs/operations.md.
@@ -168,7 +168,7 @@ def _load(args: argparse.Namespace, base: str, corpus: Path, index: Path) -> int
     during_to = switches[-1][2] + 5.0  # the servers pick up a new generation within the 2 s reload interval
     phases = {"before": lambda s: s.at < during_from, "during": lambda s: during_from <= s.at <= during_to,
               "after": lambda s: s.at > during_to}
-    print(f"\n{args.clients} clients, {args.seconds:.0f} s, server: {args.workers} gunicorn workers × "
+    print(f"\n{args.clients} clients, {args.seconds:.0f} s, server: {args.workers} web workers × "
           f"{args.threads} threads, index switches between {during_from:.1f} s and {during_to - 5:.1f} s")
     for command, began, ended, out in switches:
         print(f"  {began:5.1f}–{ended:5.1f} s  {command}: {out}")

@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import random
+import selectors
 import socket
 import subprocess
 import sys
@@ -38,10 +39,20 @@ QUERIES = ("딥러닝", "강화학습", "segmentation", "형태소 분석", "모
 
 
 @dataclass
+class _Held:
+    sock: socket.socket
+    kind: str
+    request: bytes
+    opened: float
+    sent: int = 0
+    next_drip: float = 0.0
+
+
+@dataclass
 class Attackers:
-    """``count`` connections kept open against ``host:port`` until :meth:`stop`; each closed by the
-    server is reopened at once. ``lifetimes`` are the seconds each connection lived until the server
-    closed it."""
+    """``count`` connections kept open against ``host:port`` until :meth:`stop`, all from one thread (a
+    selector), so the attack costs the measuring side almost nothing; each connection the server closes
+    is reopened at once. ``lifetimes`` are the seconds each lived until the server closed it."""
 
     host: str
     port: int
@@ -51,65 +62,74 @@ class Attackers:
     answered: dict[str, list[bytes]] = field(default_factory=lambda: {k: [] for k in KINDS})
     opened: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
-    _threads: list[threading.Thread] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        for number in range(self.count):
-            thread = threading.Thread(target=self._run, args=(KINDS[number % len(KINDS)], number), daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._thread = threading.Thread(target=self._run, name="attackers", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        deadline = time.monotonic() + 10
-        for thread in self._threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if self._thread is not None:
+            self._thread.join(timeout=10)
 
-    def _run(self, kind: str, number: int) -> None:
-        rng = random.Random(number)
-        while not self._stop.is_set():
-            try:
-                sock = socket.create_connection((self.host, self.port), timeout=5)
-            except OSError:
-                self._stop.wait(0.05)
-                continue
-            with self._lock:
-                self.opened += 1
-            began = time.monotonic()
-            try:
-                closed, first = self._attack(sock, kind, rng)
-            finally:
-                sock.close()
-            if closed:
-                with self._lock:
-                    self.lifetimes[kind].append(time.monotonic() - began)
-                    if first:
-                        self.answered[kind].append(first[:40])
-
-    def _attack(self, sock: socket.socket, kind: str, rng: random.Random) -> tuple[bool, bytes]:
-        """Hold one connection: (closed by the server, the first bytes it answered)."""
+    def _open(self, kind: str, rng: random.Random) -> _Held | None:
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=5)
+        except OSError:
+            return None
+        sock.setblocking(False)
+        self.opened += 1
         request = (f"GET /api/search?q=slow{rng.randrange(10**6)} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                    f"User-Agent: slow-client\r\nX-Padding: {'x' * 200}\r\n\r\n").encode()
+        held = _Held(sock, kind, request, time.monotonic())
         if kind == "stalled":  # the request line and a header, then nothing
-            sock.sendall(request[:request.index(b"\r\n") + 2] + b"Host: 127.0.0.1\r\n")
-        position = 0
-        sock.settimeout(self.drip_interval)
-        while not self._stop.is_set():
-            if kind == "drip" and position < len(request) - 4:  # never the final blank line
-                try:
-                    sock.send(request[position:position + 1])
-                except OSError:
-                    return True, b""
-                position += 1
             try:
-                data = sock.recv(4096)
-            except TimeoutError:
-                continue
+                sock.send(request[:request.index(b"\r\n") + 2] + b"Host: 127.0.0.1\r\n")
             except OSError:
-                return True, b""
-            return True, data  # b"" (closed) or an error response, then closed
-        return False, b""
+                pass
+        return held
+
+    def _run(self) -> None:
+        rng = random.Random(7)
+        selector = selectors.DefaultSelector()
+        wanted = [KINDS[n % len(KINDS)] for n in range(self.count)]
+        try:
+            while not self._stop.is_set():
+                while wanted and not self._stop.is_set():  # (re)open what the server closed
+                    held = self._open(wanted[-1], rng)
+                    if held is None:
+                        self._stop.wait(0.05)
+                        break
+                    wanted.pop()
+                    selector.register(held.sock, selectors.EVENT_READ, held)
+                now = time.monotonic()
+                for key in list(selector.get_map().values()):
+                    held = key.data
+                    if held.kind == "drip" and now >= held.next_drip and held.sent < len(held.request) - 4:
+                        try:  # one byte, never the final blank line
+                            held.sent += held.sock.send(held.request[held.sent:held.sent + 1])
+                        except OSError:
+                            pass
+                        held.next_drip = now + self.drip_interval
+                for key, _ in selector.select(timeout=0.05):
+                    held = key.data
+                    try:
+                        data = held.sock.recv(4096)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        data = b""
+                    self.lifetimes[held.kind].append(time.monotonic() - held.opened)
+                    if data:  # an answer (an error status) before the server closed
+                        self.answered[held.kind].append(data[:40])
+                    selector.unregister(held.sock)
+                    held.sock.close()
+                    wanted.append(held.kind)
+        finally:
+            for key in list(selector.get_map().values()):
+                key.fileobj.close()  # type: ignore[union-attr]
+            selector.close()
 
 
 def _request(host: str, port: int, path: str, timeout: float) -> float | None:

