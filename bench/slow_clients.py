@@ -164,7 +164,7 @@ def paced_load(base_url: str, paths: Sequence[str], seconds: float, rate: float,
         scheduled = time.monotonic() + number / rate
         i = number
         while scheduled < stop_at:
-            if time.monotonic() >= stop_at:  # requests due while the server stalled count as failed
+            if time.monotonic() >= stop_at + timeout:  # still due when a stalled server let go: failed
                 with lock:
                     failures[0] += 1
                 scheduled += interval

@@ -7,6 +7,7 @@ megabytes of HTML, raw bytes that are not UTF-8 were a 500 with a traceback.
 from __future__ import annotations
 
 import json
+import resource
 import socket
 import threading
 import time
@@ -110,6 +111,33 @@ def test_idle_and_half_sent_connections_close_after_the_client_timeout(server: t
         assert CLIENT_TIMEOUT - 0.5 <= seconds <= CLIENT_TIMEOUT + 5, (name, seconds)
     assert results["keep-alive, idle after a response"][0] == 200
     assert CLIENT_TIMEOUT - 0.5 <= dripper_closed <= CLIENT_TIMEOUT + 5
+
+
+def test_thousands_of_silent_connections_leave_room_for_real_ones(server: tuple[str, Path]) -> None:
+    """2,500 connections that say nothing (more than granian's default of 682 per worker, 2,046 for
+    three, which left new connections waiting in the kernel's queue): a normal request still gets in."""
+    url, log = server
+    wanted = 2500
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted + 200:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, wanted + 500), hard))
+        except (ValueError, OSError):
+            pytest.skip(f"this process may open only {soft} files")
+    parts = urlsplit(url)
+    held = []
+    try:
+        for _ in range(wanted):
+            held.append(socket.create_connection((parts.hostname, parts.port), timeout=5))
+        time.sleep(0.5)  # accepted by now
+        began = time.monotonic()
+        status, _, body = get(url + "/api/search?q=unet", timeout=8)
+        assert status == 200 and json.loads(body)["total"] > 0
+        assert time.monotonic() - began < 3.0
+    finally:
+        for sock in held:
+            sock.close()
+    no_traceback(log)
 
 
 def drip(base_url: str, interval: float, limit: float) -> float:

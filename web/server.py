@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import socket
 import sys
 from functools import partial
@@ -38,6 +39,10 @@ CLIENT_TIMEOUT = 10.0
 MAX_HEAD_BYTES = 64 * 1024
 #: Connections the kernel queues before the front accepts them (per listening socket).
 BACKLOG = 2048
+#: Connections one worker holds open at once (granian's ``backpressure``; its default, backlog / workers,
+#: was 682: 3,000 slow connections then stalled every normal request, 1,000 did not). An idle or slow
+#: connection costs the front a few kilobytes until the client timeout closes it.
+MAX_CONNECTIONS = 8192
 
 
 def default_workers() -> int:
@@ -63,6 +68,20 @@ def check_port(host: str, port: int) -> None:
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
+
+
+def raise_file_limit(wanted: int) -> int:
+    """Raise this process's soft limit on open files towards ``wanted`` (each connection is a file; the
+    usual soft limit of 1,024 would cap a worker far below MAX_CONNECTIONS): the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return soft
 
 
 def load_app(index: str, public: str) -> Any:
@@ -107,9 +126,14 @@ def main(host: str, port: int, index_path: Path | None, workers: int, threads: i
         click.echo(f"web: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
+    files = raise_file_limit(MAX_CONNECTIONS + 256)  # inherited by the forked workers
+    connections = max(64, min(MAX_CONNECTIONS, files - 256))
+    if connections < MAX_CONNECTIONS:
+        logging.getLogger(__name__).warning("open-file limit %d: each worker holds at most %d connections",
+                                            files, connections)
     server = Granian(
         "web.server:load_app", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-        blocking_threads=threads, http=HTTPModes.http1, backlog=BACKLOG,
+        blocking_threads=threads, http=HTTPModes.http1, backlog=BACKLOG, backpressure=connections,
         http1_settings=HTTP1Settings(header_read_timeout=int(client_timeout * 1000), keep_alive=True,
                                      max_buffer_size=MAX_HEAD_BYTES),
         log_access=True, respawn_failed_workers=True, workers_kill_timeout=10,
