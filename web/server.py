@@ -62,8 +62,6 @@ def check_port(host: str, port: int) -> None:
     """OSError when ``host:port`` cannot be bound. granian's workers bind with SO_REUSEPORT, so a second
     server started on a port in use would silently share its traffic instead of failing; this probe
     binds without it (SO_REUSEADDR only, so connections of a previous run in TIME_WAIT do not count)."""
-    if port == 0:
-        return
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -93,7 +91,7 @@ def load_app(index: str, public: str) -> Any:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--index", "index_path", type=click.Path(file_okay=False, path_type=Path),
               help="Index folder. Env MODUSEARCH_INDEX; default var/index.")
 @click.option("--workers", type=click.IntRange(1, 32), default=default_workers, show_default="cores + 1, 2–8",
