@@ -109,8 +109,9 @@ def segment_id(leaf: Any) -> str:
 
 
 def segment_ids(reader: Any) -> list[str]:
-    """The ids of a reader's segments, in the order it numbers their documents."""
-    return [segment_id(leaf) for leaf, _ in reader.leaf_readers()]
+    """The ids of a reader's segments, in the order it numbers their documents (none for an empty index,
+    whose only leaf is Whoosh's segment-less empty reader)."""
+    return [segment_id(leaf) for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
 
 
 def length_codes(leaf: Any, fieldname: str) -> bytes | None:

@@ -1,0 +1,99 @@
+"""``modusearch``: crawl, rebuild, update, verify, serve, and refresh (crawl + update) for cron.
+
+Exit codes, the same for every command:
+
+==  ===========================================================================================
+0   done; for crawl and refresh: every source was crawled
+3   some sources failed; the others' documents were written (refresh: and the index updated)
+1   nothing could be done: every source failed, or the index could not be built (one-line reason)
+2   bad usage or a bad sources file: nothing was requested
+75  another crawl or index writer holds the lock: nothing was done, try again later
+==  ===========================================================================================
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.cli import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    configure_logging,
+    corpus_option,
+    corpus_path_from,
+    crawl_command,
+    delay_option,
+    keep_option,
+    only_option,
+    run_crawl,
+    sources_option,
+    sources_path_from,
+    verbose_option,
+)
+from indexer import update
+from indexer.cli import (
+    check_paths,
+    index_option,
+    lock_option,
+    rebuild_command,
+    resolve_paths,
+    run_action,
+    update_command,
+    verify_command,
+)
+from web.server import main as serve_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """modusearch: crawl the Modulabs sources, index them and serve the search page.
+
+    \b
+    Exit codes: 0 ok; 3 some sources failed (the rest was written and indexed); 1 nothing could be
+    done; 2 bad usage or sources file; 75 another run holds the lock (try again later).
+    """
+    configure_logging()
+
+
+main.add_command(crawl_command, "crawl")
+main.add_command(rebuild_command, "rebuild")
+main.add_command(update_command, "update")
+main.add_command(verify_command, "verify")
+main.add_command(serve_command, "serve")
+
+
+@main.command("refresh")
+@sources_option
+@corpus_option
+@index_option
+@only_option
+@delay_option
+@keep_option
+@lock_option
+@verbose_option
+def refresh_command(sources_path: Path | None, corpus_path: Path | None, index_path: Path | None,
+                    only: tuple[str, ...], delay: float | None, keep_removed_sources: bool, lock_timeout: float,
+                    verbose: bool) -> None:
+    """Crawl every source, then update the index with whatever came in (what cron runs).
+
+    A source that fails keeps its previous documents and does not hold up the others: the index is
+    updated all the same and the exit code is 3. Exit 75 when another crawl or index writer holds the
+    lock, 1 when nothing could be done, 0 when every source was crawled and the index is up to date.
+    """
+    configure_logging(verbose)
+    corpus_path, index_path = resolve_paths(corpus_path_from(corpus_path), index_path)
+    code, summary = run_crawl(sources_path_from(sources_path), corpus_path, only=only, delay=delay,
+                              keep_removed_sources=keep_removed_sources)
+    if summary is None:  # locked, bad sources file, or the corpus could not be written: nothing to index
+        sys.exit(code)
+    check_paths(corpus_path, index_path)
+    report = run_action(index_path, lambda: update(corpus_path, index_path, lock_timeout=lock_timeout))
+    click.echo(report.line())
+    sys.exit(code if code in (EXIT_OK, EXIT_PARTIAL, EXIT_FAILED) else EXIT_FAILED)
+
+
+__all__ = ["EXIT_LOCKED", "main"]
