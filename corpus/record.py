@@ -110,6 +110,8 @@ class Document:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+        except RecursionError:
+            raise RecordError("JSON nested too deeply") from None
         if not isinstance(data, dict):
             raise RecordError("record is not a JSON object")
         missing = [name for name in ("id", "url", "title", "text", "kind") if not isinstance(data.get(name), str)]

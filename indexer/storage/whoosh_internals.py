@@ -117,7 +117,10 @@ def segment_ids(reader: Any) -> list[str]:
 def length_codes(leaf: Any, fieldname: str) -> bytes | None:
     """One segment's length byte (``byte_to_length`` decodes it) of ``fieldname`` for every document, 0
     where none was stored; None when the segment has no lengths for the field."""
-    raw = _length_column(leaf._perdoc, fieldname)
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is None:  # the segment-less reader of an empty index
+        return None
+    raw = _length_column(perdoc, fieldname)
     return None if raw is None else bytes(raw).ljust(leaf.doc_count_all(), b"\0")
 
 
