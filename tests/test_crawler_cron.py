@@ -127,6 +127,7 @@ def test_crawl_killed_mid_write_leaves_the_previous_corpus_and_the_next_run_reco
     # The kernel dropped the dead process's lock; the next run needs no help.
     again = run_module("crawler", *crawl_args(sources, corpus))
     assert again.returncode == 0, again.stderr
+    assert f"the previous crawl (pid {child.pid} on " in again.stderr and "ended without releasing it" in again.stderr
     assert not list(corpus.glob("**/.*.tmp"))
     docs = list(Corpus(corpus).documents())
     assert len(docs) == 7 and sum("edited" in d.text for d in docs) == 1

@@ -59,3 +59,17 @@ def test_cron_and_systemd_use_the_installed_command_by_its_absolute_path() -> No
     assert "ExecStart=/srv/modusearch/.venv/bin/modusearch refresh" in DOCS
     assert "SuccessExitStatus=3 75" in DOCS
     assert "python -m crawler crawl &&" not in DOCS  # exit 0 from a locked crawl let `&&` go on
+
+
+def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    from helpers import run_module
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_module("modusearch", "serve", "--port", str(port), "--index", str(tmp_path / "index"), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"modusearch: cannot serve on 127.0.0.1:{port}: Address already in use"]
