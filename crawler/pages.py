@@ -45,11 +45,10 @@ def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, 
             keep = by_id.get((old or {}).get("doc_id", ""))
             if old is not None and not (gone and failures >= settings.gone_after):
                 pages[key] = {**old, "failures": failures}
-                if keep is not None:
-                    kept[keep.id] = keep
+                if keep is not None and keep.id not in kept:
+                    kept[keep.id] = result.keep(keep)
             continue
         if response.not_modified and old is not None:
-            result.unchanged += 1
             pages[key] = {**old, "failures": 0}
             keep = by_id.get(old.get("doc_id", ""))
             if keep is not None:
@@ -73,9 +72,9 @@ def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, 
             continue
         hashes[doc.content_hash] = doc.id
         doc = result.classify(doc, by_id.get(doc.id))
+        result.kept_ids.discard(doc.id)
         kept[doc.id] = doc
         pages[key] = {**entry, "doc_id": doc.id}
     result.documents = list(kept.values())
-    result.removed = sum(1 for d in by_id if d not in kept)
     result.state = {"pages": pages}
     return result
