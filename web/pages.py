@@ -79,7 +79,7 @@ def set_language() -> ResponseReturnValue:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> ResponseReturnValue:
-    root = request.url_root.rstrip("/")
+    root = current_app.config["PUBLIC_URL"]  # configured, never the Host header ("" = relative links)
     body = render_template("opensearch.xml", root=root, search=url_for("pages.search_page"),
                            suggest=url_for("api.suggest"))
     response = make_response(body)
