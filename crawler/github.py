@@ -109,8 +109,9 @@ class GitHubCrawler:
     def _list_repositories(self) -> list[dict[str, Any]]:
         repos: dict[str, dict[str, Any]] = {}
         for owner in self.source.owners:
-            for repo in self._paginate(f"{self.source.api_url}/orgs/{quote(owner)}/repos?per_page=100&type=public",
-                                       fallback=f"{self.source.api_url}/users/{quote(owner)}/repos?per_page=100"):
+            login = quote(owner, safe="")
+            for repo in self._paginate(f"{self.source.api_url}/orgs/{login}/repos?per_page=100&type=public",
+                                       fallback=f"{self.source.api_url}/users/{login}/repos?per_page=100"):
                 if repo.get("fork") and self.settings.skip_forks and not self.source.include_forks:
                     continue
                 if not _valid_name(repo.get("full_name")):
