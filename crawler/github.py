@@ -20,7 +20,7 @@ from urllib.parse import quote
 from corpus import Document
 from crawler.errors import CrawlerError, FetchError, HTTPStatusError, RateLimited
 from crawler.extract import extract_markdown
-from crawler.fetch import Fetcher, Response
+from crawler.fetch import Response, SourceFetcher
 from crawler.lang import guess_language
 from crawler.result import SourceResult
 from crawler.scope import host_of
@@ -37,7 +37,7 @@ _ACCEPT = "application/vnd.github+json"
 
 
 class GitHubCrawler:
-    def __init__(self, source: GitHubSource, fetcher: Fetcher, settings: CrawlSettings,
+    def __init__(self, source: GitHubSource, fetcher: SourceFetcher, settings: CrawlSettings,
                  previous: list[Document], state: dict[str, Any],
                  progress: Callable[[str], None] | None = None, token: str | None = None) -> None:
         self.source = source
