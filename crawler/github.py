@@ -20,7 +20,7 @@ from urllib.parse import quote
 from corpus import Document
 from crawler.errors import CrawlerError, FetchError, HTTPStatusError, RateLimited
 from crawler.extract import extract_markdown
-from crawler.fetch import Fetcher, Response
+from crawler.fetch import Response, SourceFetcher
 from crawler.lang import guess_language
 from crawler.result import SourceResult
 from crawler.scope import host_of
@@ -37,7 +37,7 @@ _ACCEPT = "application/vnd.github+json"
 
 
 class GitHubCrawler:
-    def __init__(self, source: GitHubSource, fetcher: Fetcher, settings: CrawlSettings,
+    def __init__(self, source: GitHubSource, fetcher: SourceFetcher, settings: CrawlSettings,
                  previous: list[Document], state: dict[str, Any],
                  progress: Callable[[str], None] | None = None, token: str | None = None) -> None:
         self.source = source
@@ -109,8 +109,9 @@ class GitHubCrawler:
     def _list_repositories(self) -> list[dict[str, Any]]:
         repos: dict[str, dict[str, Any]] = {}
         for owner in self.source.owners:
-            for repo in self._paginate(f"{self.source.api_url}/orgs/{quote(owner)}/repos?per_page=100&type=public",
-                                       fallback=f"{self.source.api_url}/users/{quote(owner)}/repos?per_page=100"):
+            login = quote(owner, safe="")
+            for repo in self._paginate(f"{self.source.api_url}/orgs/{login}/repos?per_page=100&type=public",
+                                       fallback=f"{self.source.api_url}/users/{login}/repos?per_page=100"):
                 if repo.get("fork") and self.settings.skip_forks and not self.source.include_forks:
                     continue
                 if not _valid_name(repo.get("full_name")):

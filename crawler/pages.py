@@ -9,7 +9,7 @@ from corpus import Document
 from crawler.decode import decode_body
 from crawler.errors import FetchError, HTTPStatusError, RobotsDisallowed
 from crawler.extract import ExtractedPage, extract_html
-from crawler.fetch import Fetcher
+from crawler.fetch import SourceFetcher
 from crawler.result import SourceResult
 from crawler.settings import CrawlSettings
 from crawler.site import accepted_type, page_document, validators
@@ -19,7 +19,7 @@ from crawler.urls import page_key
 logger = logging.getLogger(__name__)
 
 
-def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, previous: list[Document],
+def crawl_pages(source: PagesSource, fetcher: SourceFetcher, settings: CrawlSettings, previous: list[Document],
                 state: dict[str, Any], progress: Callable[[str], None] | None = None) -> SourceResult:
     result = SourceResult(source.name)
     by_id = {d.id: d for d in previous}

@@ -8,11 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import httpcore
 import httpx
 
-from corpus import Corpus
+from corpus import Corpus, Document
 from crawler.errors import DeadlineExceeded
 from crawler.fetch import Fetcher, SourceFetcher
 from crawler.github import GitHubCrawler
@@ -159,14 +160,14 @@ def _source_settings(source: Source, base: CrawlSettings) -> CrawlSettings:
     return base
 
 
-def _run_source(source: Source, settings: CrawlSettings, fetcher: SourceFetcher, previous: list, state: dict,
-                progress: Callable[[str], None] | None) -> SourceResult:
+def _run_source(source: Source, settings: CrawlSettings, fetcher: SourceFetcher, previous: list[Document],
+                state: dict[str, Any], progress: Callable[[str], None] | None) -> SourceResult:
     if isinstance(source, SiteSource):
-        return SiteCrawler(source, fetcher, settings, previous, state, progress).run()  # type: ignore[arg-type]
+        return SiteCrawler(source, fetcher, settings, previous, state, progress).run()
     if isinstance(source, GitHubSource):
-        return GitHubCrawler(source, fetcher, settings, previous, state, progress).run()  # type: ignore[arg-type]
+        return GitHubCrawler(source, fetcher, settings, previous, state, progress).run()
     if isinstance(source, PagesSource):
-        return crawl_pages(source, fetcher, settings, previous, state, progress)  # type: ignore[arg-type]
+        return crawl_pages(source, fetcher, settings, previous, state, progress)
     raise TypeError(f"unknown source type {type(source).__name__}")  # pragma: no cover - the parser builds these
 
 

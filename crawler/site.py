@@ -14,7 +14,7 @@ from corpus import Document
 from crawler.decode import decode_body
 from crawler.errors import FetchError, HTTPStatusError, RobotsDisallowed
 from crawler.extract import ExtractedPage, extract_html
-from crawler.fetch import Fetcher, Response
+from crawler.fetch import Response, SourceFetcher
 from crawler.lang import guess_language
 from crawler.result import SourceResult
 from crawler.settings import CrawlSettings
@@ -70,7 +70,7 @@ def page_document(source_name: str, kind: str, lab: str, url: str, key: str, pag
 class SiteCrawler:
     """One crawl of one site; the previous crawl's state makes it incremental."""
 
-    def __init__(self, source: SiteSource, fetcher: Fetcher, settings: CrawlSettings,
+    def __init__(self, source: SiteSource, fetcher: SourceFetcher, settings: CrawlSettings,
                  previous: list[Document], state: dict[str, Any],
                  progress: Callable[[str], None] | None = None) -> None:
         self.source = source

@@ -41,6 +41,7 @@ from crawler.urls import normalize_url
 _KINDS = ("page", "readme", "interview")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _REPO = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$")
+_OWNER = re.compile(r"^[A-Za-z0-9-]{1,39}$")
 _HOST = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9a-f:.]+\](:[0-9]{1,5})?$")
 _COMMON_KEYS = ("name", "lab", "kind")
 #: the keys each kind of entry takes (anything else is a typo, refused with a suggestion)
@@ -173,6 +174,9 @@ def _source(section: str, entry: dict[str, Any], settings: CrawlSettings) -> Sou
             if not _REPO.match(repo):
                 raise ConfigError(f"repo {repo!r} must look like owner/name")
         owners = tuple(_strings(entry, "owners"))
+        for owner in owners:
+            if not _OWNER.match(owner):
+                raise ConfigError(f"owner {owner!r} is not a GitHub user or organisation name")
         if not owners and not repos:
             raise ConfigError("a [[github]] entry needs owners and/or repos")
         api_url = str(entry.get("api_url", "https://api.github.com")).rstrip("/")

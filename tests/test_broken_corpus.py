@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import get_json, run_module, web_server
+from helpers import get, get_json, run_module, web_server
 
 GOOD = {"id": "good1", "url": "https://example.org/good", "title": "good record", "text": "readable text",
         "kind": "page"}
@@ -90,3 +90,25 @@ def test_help_shows_the_absolute_defaults() -> None:
     assert DEFAULT_CORPUS.is_absolute() and str(DEFAULT_CORPUS) in shown and str(DEFAULT_INDEX) in shown
     crawler_help = " ".join(run_module("crawler", "crawl", "--help").stdout.split())
     assert str(DEFAULT_CORPUS) in crawler_help
+
+
+def test_a_first_run_that_reaches_nothing_serves_a_page_that_says_so(tmp_path: Path) -> None:
+    """No reachable source: refresh exits 1 but leaves an empty index, and the page tells visitors, in their
+    language, that nothing has been collected yet and when the last crawl ran and failed; no server path."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[settings]\nretries = 0\n[[pages]]\nname = "dead"\nurls = ["http://127.0.0.1:9/x"]\n')
+    index = tmp_path / "index"
+    result = run_module("modusearch", "refresh", "--sources", str(sources), "--corpus", str(tmp_path / "corpus"),
+                        "--index", str(index))
+    assert result.returncode == 1 and "update done" in result.stdout
+    with web_server(index) as base:
+        for language, expected in (("en", "Nothing has been collected yet: the last crawl ("),
+                                   ("ko", "아직 수집된 문서가 없습니다. 마지막 수집(")):
+            for path in ("/", "/search?q=anything"):
+                status, _, body = get(f"{base}{path}{'&' if '?' in path else '?'}hl={language}")
+                text = body.decode("utf-8")
+                assert status == 200 and expected in text, text[-2000:]
+                assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", text)
+                assert str(tmp_path) not in text and "python -m" not in text and "modusearch refresh" not in text
+        status, body = get_json(base + "/api/search?q=anything")
+        assert status == 200 and body["total"] == 0
