@@ -79,7 +79,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "type_title": {"ko": "문서", "en": "document"},
     "type_term": {"ko": "검색어", "en": "term"},
     "back": {"ko": "검색으로 돌아가기", "en": "Back to search"},
-    "unavailable": {"ko": "색인을 아직 사용할 수 없습니다: {reason}", "en": "The index is not available yet: {reason}"},
+    "unavailable_no_index": {"ko": "검색 색인이 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.",
+                             "en": "The search index is not ready yet. Please try again later."},
+    "unavailable_rebuild": {"ko": "검색 색인을 새로 만들어야 합니다. 잠시 후 다시 시도해 주세요.",
+                            "en": "The search index has to be rebuilt. Please try again later."},
+    "empty_never": {"ko": "아직 수집된 문서가 없습니다. 첫 수집이 끝나면 여기에서 검색할 수 있습니다.",
+                    "en": "Nothing has been collected yet. Once the first crawl finishes, you can search here."},
+    "empty_failed": {"ko": "아직 수집된 문서가 없습니다. 마지막 수집({when})에서 어떤 출처에도 연결하지 못했습니다.",
+                     "en": "Nothing has been collected yet: the last crawl ({when}) could not reach any source."},
+    "empty_nothing": {"ko": "아직 수집된 문서가 없습니다. 마지막 수집: {when}.",
+                      "en": "Nothing has been collected yet. Last crawl: {when}."},
     "open": {"ko": "열기", "en": "Open"},
 }
 

@@ -13,6 +13,7 @@ from web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from web.links import safe_next
 from web.params import related_params, search_params
 from web.search import run_search, search_index
+from web.status import empty_collection
 
 bp = Blueprint("pages", __name__)
 
@@ -31,10 +32,12 @@ def search_page() -> ResponseReturnValue:
         else:
             results, labs = None, index.labs()
     except (IndexNotFound, SchemaMismatch) as exc:
-        return render_template("search.html", params=params, results=None, labs=[], unavailable=str(exc),
-                               examples=EXAMPLES), 503
+        # Visitors get the state in their language, never the server's paths or an admin command.
+        reason = "unavailable_rebuild" if isinstance(exc, SchemaMismatch) else "unavailable_no_index"
+        return render_template("search.html", params=params, results=None, labs=[], unavailable=reason,
+                               examples=EXAMPLES, collection=None), 503
     return render_template("search.html", params=params, results=results, labs=labs, unavailable=None,
-                           examples=EXAMPLES)
+                           examples=EXAMPLES, collection=empty_collection(index))
 
 
 @bp.get("/labs")

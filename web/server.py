@@ -62,10 +62,11 @@ def check_port(host: str, port: int) -> None:
     """OSError when ``host:port`` cannot be bound. granian's workers bind with SO_REUSEPORT, so a second
     server started on a port in use would silently share its traffic instead of failing; this probe
     binds without it (SO_REUSEADDR only, so connections of a previous run in TIME_WAIT do not count)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
+    with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
+        probe.bind(address)
 
 
 def raise_file_limit(wanted: int) -> int:
