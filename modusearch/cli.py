@@ -12,7 +12,6 @@ Exit codes, the same for every command:
 """
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
@@ -72,30 +71,7 @@ main.add_command(verify_command, "verify")
 def serve(args: tuple[str, ...]) -> None:
     """Serve the search page and the JSON API (the options of python -m web; --help lists them)."""
     with serve_command.make_context("modusearch serve", list(args)) as ctx:
-        problem = port_problem(ctx.params["host"], ctx.params["port"])
-        if problem:
-            click.echo(f"modusearch: cannot serve on {ctx.params['host']}:{ctx.params['port']}: {problem}", err=True)
-            sys.exit(1)
-        serve_command.invoke(ctx)
-
-
-def port_problem(host: str, port: int) -> str:
-    """Why the server could not listen on ``host:port`` ('' when it can): one line before the server starts,
-    instead of the server's own start-up lines around the same error."""
-    if port == 0:
-        return ""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:
-        return f"unknown address ({exc.strerror})"
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            return exc.strerror or str(exc)
-    return ""
+        serve_command.invoke(ctx)  # a busy port is one line and exit 1 there (web.server.check_port)
 
 
 @main.command("refresh")

@@ -72,4 +72,4 @@ def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
         port = busy.getsockname()[1]
         result = run_module("modusearch", "serve", "--port", str(port), "--index", str(tmp_path / "index"), timeout=60)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"modusearch: cannot serve on 127.0.0.1:{port}: Address already in use"]
+    assert result.stderr.splitlines() == [f"web: cannot serve on 127.0.0.1:{port}: Address already in use"]

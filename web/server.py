@@ -122,7 +122,7 @@ def main(host: str, port: int, index_path: Path | None, workers: int, threads: i
     try:
         check_port(host, port)
     except OSError as exc:
-        click.echo(f"web: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        click.echo(f"web: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
     files = raise_file_limit(MAX_CONNECTIONS + 256)  # inherited by the forked workers
