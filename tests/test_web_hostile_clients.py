@@ -219,7 +219,7 @@ def test_a_second_server_on_a_port_in_use_fails_instead_of_sharing_it(server: tu
     url, _ = server
     port = urlsplit(url).port
     result = run_module("web", "--port", str(port), "--index", str(crawled["index"]), timeout=60)
-    assert result.returncode == 1 and "cannot listen" in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 1 and "cannot serve on" in result.stderr, result.stderr[-2000:]
 
 
 # -- many filters ------------------------------------------------------------------------------------
