@@ -48,6 +48,9 @@ class ExtractedPage:
     nofollow: bool = False
     #: share of the main text that is link text: high on listings (home, tag and author pages)
     link_density: float = 0.0
+    #: the page lists other pages (home, tag, author, archive) rather than saying something itself
+    #: (:func:`is_listing`); the indexer ranks such pages below content
+    listing: bool = False
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str:
@@ -132,11 +135,74 @@ def extract_html(html: str, base_url: str) -> ExtractedPage:
     page.text = "\n".join([*intro, block_text(main), *members]) if main is not body else block_text(main)
     text_chars = len(main.get_text(strip=True)) or 1
     page.link_density = min(1.0, sum(len(a.get_text(strip=True)) for a in main.find_all("a")) / text_chars)
+    page.listing = is_listing(main, base_url, exclude=cards)
     if not page.published:
         time_tag = main.find("time", datetime=True) or body.find("time", datetime=True)
         if isinstance(time_tag, Tag):
             page.published = str(time_tag["datetime"])
     return page
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: A listing's teasers (a linked title and a short summary each) hold at least this share of its main text.
+LISTING_SHARE = 0.5
+#: A teaser is short: longer blocks under one linked heading are sections of content, not summaries.
+MAX_TEASER_CHARS = 1200
+#: A list of links: at least this many other pages, and this share of the text in link text.
+LINK_LIST_MIN = 8
+LINK_LIST_SHARE = 0.7
+
+
+def is_listing(main: Tag, page_url: str, exclude: list[Tag] | None = None) -> bool:
+    """Whether ``main`` mostly lists other pages, as home, tag, author and archive pages of any blog
+    engine do. Two shapes count:
+
+    * *teasers*: most of the text sits in blocks made of one heading that links to another page and what
+      belongs to it (a summary, a date, an author). One teaser is enough when it is the only heading
+      (an author with one post); a post whose one section heading links elsewhere has other headings.
+    * *a list of links*: nearly all the text is link text to many other pages (an archive by date).
+
+    Bio cards (``exclude``) do not count: a page of people is a directory, and its cards are its content.
+    """
+    total = len(main.get_text(strip=True))
+    if not total:
+        return False
+    this_page = _without_fragment(page_url)
+    excluded = {id(card) for card in exclude or []}
+    seen: set[int] = set()
+    teaser_chars = headings = 0
+    for heading in main.find_all(_HEADINGS):
+        if not heading.get_text(strip=True):
+            continue
+        headings += 1
+        link = heading.find("a", href=True) or heading.find_parent("a", href=True)
+        if link is None:
+            continue
+        target = _abs(link.get("href"), page_url)
+        if target is None or _without_fragment(target) == this_page:
+            continue
+        if any(id(parent) in excluded for parent in heading.parents):
+            continue
+        block = heading if heading.find_parent("a") is None else heading.find_parent("a")
+        while block.parent is not None and block.parent is not main \
+                and len(block.parent.find_all(_HEADINGS)) == 1:
+            block = block.parent
+        if id(block) in seen:
+            continue
+        seen.add(id(block))
+        chars = len(block.get_text(strip=True))
+        if chars <= MAX_TEASER_CHARS:
+            teaser_chars += chars
+    if seen and teaser_chars >= LISTING_SHARE * total and (len(seen) >= 2 or headings == 1):
+        return True
+    targets = {_without_fragment(u) for u in (_abs(a.get("href"), page_url) for a in main.find_all("a", href=True))
+               if u and _without_fragment(u) != this_page}
+    link_chars = sum(len(a.get_text(strip=True)) for a in main.find_all("a", href=True))
+    return len(targets) >= LINK_LIST_MIN and link_chars >= LINK_LIST_SHARE * total
+
+
+def _without_fragment(url: str) -> str:
+    return url.split("#", 1)[0].rstrip("/")
 
 
 def _main_element(body: Tag) -> Tag | None:

@@ -54,7 +54,7 @@ def test_snippet_marks_the_korean_word_inside_its_eojeol(search_index: SearchInd
 def test_snippet_escapes_document_text(search_index: SearchIndex) -> None:
     for hit in search_index.search("pommerman install", per_page=20).hits:
         assert "<script" not in hit.snippet.lower()
-        assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>")
+        assert hit.snippet.count("<mark") == hit.snippet.count("</mark>")
 
 
 def test_filters_narrow_results(search_index: SearchIndex) -> None:

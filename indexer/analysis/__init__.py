@@ -17,7 +17,7 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, LowercaseFilter
 
 from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
-from indexer.analysis.english import EnglishStemFilter
+from indexer.analysis.english import EnglishStemFilter, index_form
 from indexer.analysis.keyboard import decompose, hangul_to_latin, latin_to_hangul
 from indexer.analysis.korean import KoreanTokenizer, morphemes
 from indexer.analysis.normalize import fold_width, normalize_query
@@ -51,6 +51,7 @@ __all__ = [
     "dictionary_words",
     "fold_width",
     "hangul_to_latin",
+    "index_form",
     "index_terms",
     "is_noun",
     "latin_to_hangul",

@@ -88,6 +88,13 @@ class Scorer:
         """Scores and matches of ``query`` over every document."""
         return self._eval(query, None)
 
+    def matches(self, query: Any, within: np.ndarray | None = None) -> np.ndarray:
+        """Whether ``query`` matches each document (phrases are checked only among ``within``, if given)."""
+        part = self._eval(query, within)
+        matched = part.matched.copy()
+        self.release(part)
+        return matched
+
     def nothing(self) -> Scored:
         """No matches (what a timed-out search reports)."""
         return self._empty()
