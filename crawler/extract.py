@@ -51,6 +51,9 @@ class ExtractedPage:
     #: the page lists other pages (home, tag, author, archive) rather than saying something itself
     #: (:func:`is_listing`); the indexer ranks such pages below content
     listing: bool = False
+    #: Markdown only: each heading's level (1 for # and ===) and the first sentence of the first paragraph
+    heading_levels: list[int] = field(default_factory=list)
+    lead: str = ""
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str:
@@ -251,34 +254,77 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
+_MD_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
+_MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_MD_LIST = re.compile(r"^\s*([-*+>]|\d+\.)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s")
+#: Longest lead sentence kept (a README's first sentence often says what the repository is).
+MAX_LEAD = 120
+
+
 def extract_markdown(markdown: str) -> ExtractedPage:
-    """A README's readable text and its headings (code blocks kept: identifiers are searched too)."""
+    """A README's readable text and its headings (code blocks kept: identifiers are searched too), the
+    level of each heading (# and ===, or an HTML <h1>: 1), its title (the first top-level heading) and
+    its lead: the first sentence of its first paragraph of prose."""
     page = ExtractedPage()
     lines: list[str] = []
     in_fence = False
+    plain_before = False  # the previous line was a line of prose (a setext underline may follow)
     for raw in markdown.splitlines():
         if _MD_FENCE.match(raw.strip()):
-            in_fence = not in_fence
+            in_fence, plain_before = not in_fence, False
             continue
         if in_fence:
             lines.append(raw)
             continue
-        if _MD_REF.match(raw) or _MD_TABLE_RULE.match(raw):
+        setext = _MD_SETEXT.match(raw)
+        if setext and plain_before and lines:
+            _add_heading(page, lines[-1].strip(), 1 if setext.group(1)[0] == "=" else 2)
+            plain_before = False
             continue
-        line = _MD_IMAGE.sub(r"\1", raw)
+        if _MD_REF.match(raw) or _MD_TABLE_RULE.match(raw):
+            plain_before = False
+            continue
+        html_heading = _MD_HTML_HEADING.search(raw)
+        line = _MD_IMAGE.sub("" if _MD_HEADING.match(raw) else r"\1", raw)  # a heading's images are badges
         line = _MD_LINK.sub(r"\1", line)
         line = _MD_HTML.sub(" ", line)
         heading = _MD_HEADING.match(line)
-        if heading:
-            text = _MD_EMPHASIS.sub("", heading.group(2)).strip()
+        if heading or html_heading:
+            level = len(heading.group(1)) if heading else int(html_heading.group(1))  # type: ignore[union-attr]
+            source = heading.group(2) if heading else _MD_HTML.sub(" ", html_heading.group(2))  # type: ignore[union-attr]
+            text = " ".join(_MD_EMPHASIS.sub("", source).split())
             if text:
-                page.headings.append(text)
-                if not page.title and len(heading.group(1)) <= 2:
-                    page.title = text
+                _add_heading(page, text, level)
             lines.append(text)
+            plain_before = False
             continue
+        listed = _MD_LIST.match(line) is not None
         line = _MD_EMPHASIS.sub("", line).replace("|", " ")
-        line = re.sub(r"^\s*([-*+>]|\d+\.)\s+", "", line)
+        line = _MD_LIST.sub("", line)
         lines.append(line)
+        plain_before = bool(line.strip()) and not listed
+        if plain_before and not page.lead:
+            page.lead = _lead_sentence(line)
     page.text = "\n".join(lines)
+    tops = [h for h, level in zip(page.headings, page.heading_levels, strict=True) if level == 1]
+    seconds = [h for h, level in zip(page.headings, page.heading_levels, strict=True) if level == 2]
+    page.title = (tops or seconds or [""])[0]
     return page
+
+
+def _add_heading(page: ExtractedPage, text: str, level: int) -> None:
+    page.headings.append(text)
+    page.heading_levels.append(level)
+
+
+def _lead_sentence(line: str) -> str:
+    """The first sentence of a line of prose, if it says something (not a bare link, badge or date)."""
+    text = " ".join(line.split())
+    if sum(c.isalpha() for c in text) < 8 or re.fullmatch(r"\S*://\S*", text):
+        return ""
+    cut = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(cut) > MAX_LEAD:
+        space = cut.rfind(" ", 0, MAX_LEAD)
+        cut = cut[:space if space > MAX_LEAD // 2 else MAX_LEAD].rstrip(" ,;:") + "…"
+    return cut

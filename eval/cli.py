@@ -14,6 +14,7 @@ from eval.runner import (
     analysis_rate,
     crawled_fixtures,
     keyed_documents,
+    mark_share,
     modusearch_analysis,
     run_system,
     table,
@@ -49,11 +50,13 @@ def main(judgments_path: Path, output: Path, no_baselines: bool, details: bool) 
                 baseline.add(docs)
                 systems.append(baseline)
         results = {s.name: run_system(s, judgments) for s in systems}
+        marks = mark_share(Path(tmp) / "index", judgments)
     text = "\n".join([
         "## Relevance on the fixture corpus", "",
         f"{len(docs)} documents, {len(judgments.queries)} queries (`eval/judgments.json`), one run of "
         "`python -m eval`. Measures from ir-measures (trec_eval definitions, gain = grade).", "",
         table(results, judgments),
+        f"modusearch {marks.line()}.", "",
         f"modusearch analysis: {rate:.0f} documents/s (all analyzer passes of one document, best of 3); "
         f"full rebuild {report.documents} documents in {build_seconds:.2f} s.", ""])
     click.echo(text)

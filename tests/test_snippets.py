@@ -4,6 +4,7 @@ cut between words; the description only when the body has nothing to show."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -104,3 +105,16 @@ def test_any_text_gives_escaped_balanced_html_of_bounded_length(text: str, query
     without = re.sub(r'</?mark( class="alt")?>', "", snippet)
     assert "<" not in without and ">" not in without
     assert len(without) <= 2 * (SNIPPET_CHARS + 60) + 5
+
+
+#: The share of first-page results of the evaluation set whose snippet shows a mark (issue 17: at least 0.97).
+MARK_SHARE_FLOOR = 0.97
+
+
+def test_first_page_results_show_why_they_matched(crawled: dict[str, Path]) -> None:
+    from eval import load_judgments, mark_share
+
+    share = mark_share(crawled["index"], load_judgments())
+    assert share.results > 800
+    assert share.in_snippet >= MARK_SHARE_FLOOR * share.results, share.line()
+    assert share.anywhere >= share.in_snippet
