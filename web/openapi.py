@@ -134,7 +134,11 @@ def openapi_spec(server: str) -> dict[str, Any]:
             "/api/suggest": {"get": {
                 "summary": "Completions while typing (titles, labs, repositories, frequent terms)",
                 "description": "Prefix matching on jamo, so a syllable still being composed matches (풀이 → 풀잎스쿨); "
-                               "a query of initial consonants matches 초성 (ㄱㅎㅎㅅ → 강화학습); English by prefix.",
+                               "a query of initial consonants matches 초성 (ㄱㅎㅎㅅ → 강화학습); English by prefix. "
+                               "The last word of a longer query is completed with the words before it kept "
+                               "(U-Net 세그 → U-Net 세그멘테이션); keys typed in the wrong keyboard mode are "
+                               "completed too (rkdgh → 강화학습). Labs, programme names and whole compounds "
+                               "come before common words.",
                 "parameters": [
                     _param("q", f"What has been typed so far (first {MAX_SUGGEST_CHARS} characters used).", _STRING),
                     _param("limit", "At most this many suggestions, 1–20.",
@@ -152,7 +156,13 @@ def openapi_spec(server: str) -> dict[str, Any]:
                                             "type": {"type": "string", "enum": ["lab", "repo", "title", "term"]},
                                             "count": {"type": "integer", "description": "Documents it occurs in."},
                                             "lab": {"type": "string"},
-                                            "url": {"type": "string", "description": "The document (titles, repos)."},
+                                            "url": {"type": "string", "description": "The document (titles, repos): "
+                                                                                     "a document suggestion opens it."},
+                                            "match": {"type": "array", "items": {"type": "integer"},
+                                                      "minItems": 2, "maxItems": 2,
+                                                      "description": "[start, end): the characters of text "
+                                                                     "(code points) that what was typed stands "
+                                                                     "for, to show in bold."},
                                         }}}}}}}}, **_errors(400, 503)},
             }},
             "/api/related": {"get": {

@@ -18,7 +18,7 @@ from whoosh.analysis import Analyzer, LowercaseFilter
 
 from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
 from indexer.analysis.english import EnglishStemFilter, index_form
-from indexer.analysis.keyboard import decompose, hangul_to_latin, latin_to_hangul
+from indexer.analysis.keyboard import decompose, hangul_to_latin, keys_as_hangul, latin_to_hangul
 from indexer.analysis.korean import KoreanTokenizer, morphemes
 from indexer.analysis.normalize import fold_width, normalize_query
 from indexer.analysis.nouns import dictionary_words, is_noun, noun_phrases
@@ -54,6 +54,7 @@ __all__ = [
     "index_form",
     "index_terms",
     "is_noun",
+    "keys_as_hangul",
     "latin_to_hangul",
     "morphemes",
     "normalize_query",

@@ -34,7 +34,7 @@ from indexer.search.tiers import Tiers
 from indexer.spelling import check as spelling_check
 from indexer.spelling import lexicon_for
 from indexer.storage import Generation, LiveIndex, ThreadSearchers
-from indexer.suggest import Suggestion, suggester_for
+from indexer.suggest import Suggestion, complete, suggester_for
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class SearchIndex:
             key = (generation.path.name, text, limit)
             found = self.suggest_cache.get(key)
             if found is None:
-                found = tuple(suggester_for(generation.index).suggest(text, limit))
+                found = tuple(complete(suggester_for(generation.index), text, limit))
                 self.suggest_cache.put(key, found)
             return list(found)
 

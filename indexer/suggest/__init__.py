@@ -10,6 +10,7 @@ and :mod:`indexer.operations` (writing and patching the file).
 """
 from __future__ import annotations
 
+from indexer.suggest.complete import complete
 from indexer.suggest.entries import Suggestion
 from indexer.suggest.keys import choseong, is_choseong_query
 from indexer.suggest.store import patch_suggestions, read_sources, read_stats, write_suggestions
@@ -22,6 +23,7 @@ __all__ = [
     "SuggestionData",
     "TermStats",
     "choseong",
+    "complete",
     "document_terms",
     "gather",
     "is_choseong_query",
