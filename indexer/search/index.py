@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -158,9 +159,9 @@ class SearchIndex:
         filter_query = userquery.filter_query(all_filters)
         # Filters join the query as zero-weight terms (documents must have them; they add no score).
         scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
-        marks = Marks.of(parsed.text, expansions)
+        marks, tiers = _explained(parsed.text, with_bigrams)
         return QueryPlan(scored_query, typed_query, all_filters, check, marks=marks, filter_query=filter_query,
-                         tiers=Tiers.of(marks, expansions, with_bigrams=with_bigrams))
+                         tiers=tiers)
 
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str = "relevance",
@@ -247,6 +248,15 @@ class SearchIndex:
             extra=stored.get("extra") or {},
             title_html=mark_text(title, marks), author_html=mark_text(author, marks) if author else "",
         )
+
+
+@lru_cache(maxsize=1024)
+def _explained(text: str, with_bigrams: bool) -> tuple[Marks, Tiers]:
+    """What the snippets mark and what ranks first for the words searched (both depend on the text
+    alone: its analysis and its glossary concepts), built once per text."""
+    expansions = _expand(text)
+    marks = Marks.of(text, expansions)
+    return marks, Tiers.of(marks, expansions, with_bigrams=with_bigrams)
 
 
 def _ms(started: float) -> float:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from typing import NamedTuple
 
 from indexer.analysis import index_form, morphemes
 from indexer.search.highlight import Marks
@@ -50,8 +50,7 @@ _JOINER = re.compile(r"[-_]")
 _LEADING = re.compile(r"[A-Za-z]+|[0-9]+")
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):
     start: int
     end: int
     group: int  # the query word (0, 1 …) or, from len(words) on, the glossary concept it stands for
@@ -80,11 +79,23 @@ class _Matcher:
                     for term in dict.fromkeys(alternative):
                         self.twin_of.setdefault(term, []).append((concept, alternative))
         self.terms = frozenset(self.roles) | frozenset(self.twin_of)
-        self.pattern = _pattern(self.terms)
+        self.pattern = _pattern(self.terms)  # case-insensitive: for text that lowercasing would lengthen
+        self.lowered = re.compile(self.pattern.pattern) if self.pattern is not None else None  # ~2× faster
+        self._seen: dict[str, tuple[str, int] | None] = {}  # what each text found stood for (bounded below)
 
     def term_of(self, found: str) -> tuple[str, int] | None:
         """The query term a regex match stands for and how many of its characters it covers (FCN of
         FCN8, the way the analysis splits letters from digits); None when it only looked like one."""
+        try:
+            return self._seen[found]
+        except KeyError:
+            pass
+        result = self._term_of(found)
+        if len(self._seen) < 4096:
+            self._seen[found] = result
+        return result
+
+    def _term_of(self, found: str) -> tuple[str, int] | None:
         if not found.isascii():
             term = found if found in self.terms else found.lower()
             return (term, len(found)) if term in self.terms else None
@@ -105,8 +116,11 @@ class _Matcher:
         if self.pattern is None:
             return []
         raw: list[tuple[int, int, str]] = []
-        for match in islice(self.pattern.finditer(text), MAX_SPANS):
-            found = self.term_of(match.group(0))
+        lowered = text.lower()
+        matches = self.lowered.finditer(lowered) if len(lowered) == len(text) and self.lowered is not None \
+            else self.pattern.finditer(text)  # (the terms are lowercase; offsets stay those of the text)
+        for match in islice(matches, MAX_SPANS):
+            found = self.term_of(text[match.start():match.end()])
             if found is not None:
                 raw.append((match.start(), match.start() + found[1], found[0]))
         return self._classify(text, raw)
@@ -197,30 +211,40 @@ def _compiled(marks: Marks, pieces: bool = False) -> _Matcher:
 
 
 def _pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
-    """One regular expression for every term, the longest first.
+    """One regular expression for every term, each kind grouped behind one boundary check, the longest
+    terms first.
 
     A Latin term is looked for as the start of a word, give or take its last letter (a stem: segment for
     Segmentation, studi for study) and with joiners allowed between its letters (unet: U-Net, U_Net;
     tradeoff: trade-off); the word found is checked against the term (:meth:`_Matcher.term_of`).
     """
-    alternatives: list[tuple[int, str]] = []
+    latin: list[tuple[int, str]] = []
+    digits: list[str] = []
+    syllables: list[str] = []
+    others: list[str] = []
     for term in terms:
         if term.isdigit():
-            alternatives.append((len(term), rf"(?<![0-9]){re.escape(term)}(?![0-9])"))
+            digits.append(re.escape(term))
         elif term.isascii():
             if len(term) < 2 or not term[0].isalnum():
                 continue
             prefix = term[:-1] if len(term) > 3 else term
-            letters = "[-_]?".join(re.escape(c) for c in prefix)
-            alternatives.append((len(term), rf"(?<![{_LATIN}]){letters}[{_LATIN}]*"))
+            latin.append((len(term), "[-_]?".join(re.escape(c) for c in prefix)))
         elif len(term) == 1 and "\uac00" <= term <= "\ud7a3":
-            alternatives.append((1, rf"(?<![{_HANGUL}]){re.escape(term)}(?={_PARTICLES}(?![{_HANGUL}]))"))
+            syllables.append(re.escape(term))
         else:
-            alternatives.append((len(term), re.escape(term)))
-    if not alternatives:
-        return None
-    alternatives.sort(key=lambda item: (-item[0], item[1]))
-    return re.compile("|".join(pattern for _, pattern in alternatives), re.IGNORECASE)
+            others.append(term)
+    groups = []
+    if others:  # Korean (and other) terms as written, the longest first
+        groups.append("|".join(re.escape(t) for t in sorted(others, key=lambda t: (-len(t), t))))
+    if latin:
+        alternation = "|".join(p for _, p in sorted(latin, key=lambda item: (-item[0], item[1])))
+        groups.append(rf"(?<![{_LATIN}])(?:{alternation})[{_LATIN}]*")
+    if digits:
+        groups.append(rf"(?<![0-9])(?:{'|'.join(sorted(digits, key=lambda d: (-len(d), d)))})(?![0-9])")
+    if syllables:  # a one-syllable word only as a word of its own (팔, 팔을; not 팔로우)
+        groups.append(rf"(?<![{_HANGUL}])(?:{'|'.join(sorted(syllables))})(?={_PARTICLES}(?![{_HANGUL}]))")
+    return re.compile("|".join(groups), re.IGNORECASE) if groups else None
 
 
 # -- choosing passages ----------------------------------------------------------------------------
@@ -237,19 +261,49 @@ def _worth(spans: list[_Span]) -> int:
 
 
 def _best_window(spans: list[_Span], taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The (first, last) span indexes of the best window of SNIPPET_CHARS outside the ``taken`` ranges."""
-    free = [i for i, s in enumerate(spans) if not any(s.start < e and s.end > b for b, e in taken)]
-    best: tuple[int, int, int] | None = None  # (worth, first, last)
-    for k, i in enumerate(free):
-        limit = spans[i].start + SNIPPET_CHARS - LEAD
-        last = k
-        while last + 1 < len(free) and spans[free[last + 1]].end <= limit:
+    """The (first, last) span indexes of the best window of SNIPPET_CHARS outside the ``taken`` ranges.
+
+    One pass with a sliding end: the window's matches are counted per (word, value) as they enter and
+    leave, and a word's best value is looked at again only when its counts change, so each window's worth
+    (as :func:`_worth` computes it) costs a few operations."""
+    free = [s for s in spans if not any(s.start < e and s.end > b for b, e in taken)] if taken else spans
+    index = {id(s): n for n, s in enumerate(spans)} if taken else None
+    counts: dict[tuple[int, int], int] = {}
+    best_of: dict[int, int] = {}  # word → its best value inside the window
+    coverage = strong = 0
+    best: tuple[int, int, int] | None = None  # (worth, first, last) as indexes of ``free``
+    last = -1  # the last index of ``free`` inside the window
+    size = len(free)
+    for k, first in enumerate(free):
+        limit = first.start + SNIPPET_CHARS - LEAD
+        while last + 1 < size and (last + 1 == k or free[last + 1].end <= limit):
             last += 1
-        members = [spans[j] for j in free[k:last + 1]]
-        worth = _worth(members)
+            entering = free[last]
+            key = (entering.group, entering.value)
+            counts[key] = counts.get(key, 0) + 1
+            if entering.value > PART:
+                strong += 1
+            if entering.value > best_of.get(entering.group, 0):
+                coverage += entering.value - best_of.get(entering.group, 0)
+                best_of[entering.group] = entering.value
+        worth = coverage * 100 + min(strong, 9) * 10 + min(last - k + 1 - strong, 9)
         if best is None or worth > best[0]:
-            best = (worth, i, free[last])
-    return None if best is None else (best[1], best[2])
+            best = (worth, k, last)
+        key = (first.group, first.value)
+        counts[key] -= 1
+        if first.value > PART:
+            strong -= 1
+        if not counts[key] and best_of.get(first.group) == first.value:
+            group = first.group
+            value = WHOLE if counts.get((group, WHOLE)) else TWIN if counts.get((group, TWIN)) \
+                else PART if counts.get((group, PART)) else 0
+            coverage += value - first.value
+            best_of[group] = value
+    if best is None:
+        return None
+    if index is None:
+        return best[1], best[2]
+    return index[id(free[best[1]])], index[id(free[best[2]])]
 
 
 def _cut(text: str, first: _Span, last: _Span, floor: int) -> tuple[int, int]:
@@ -324,14 +378,15 @@ def _passages(text: str, spans: list[_Span]) -> str:
     for _ in range(MAX_FRAGMENTS + 1):  # one more try when a passage repeats an earlier one
         if len(kept) == MAX_FRAGMENTS:
             break
+        if kept and not _more_to_show(spans, tried, shown):
+            break  # every word is shown at its best already: one passage says it
         window = _best_window(spans, tried)
         if window is None:
             break
         first, last = window
         members = spans[first:last + 1]
-        if kept and _worth(shown + members) // 100 <= _worth(shown) // 100 \
-                and not any(span.value > PART for span in members):
-            break  # it would show nothing new: no other word, no whole word or twin
+        if kept and _worth(shown + members) // 100 <= _worth(shown) // 100:
+            break  # it would show no other word, and no word better
         floor = max((e for _, e in tried if e <= spans[first].start), default=0)
         start, end = _cut(text, spans[first], spans[last], floor)
         end = min([end, *(b for b, _ in tried if b >= spans[last].end)])
@@ -342,13 +397,24 @@ def _passages(text: str, spans: list[_Span]) -> str:
         kept.append((start, end))
         rendered.append(fragment)
         shown += members
+    done = dict(zip(kept, rendered, strict=True))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(kept):
         if merged and not text[merged[-1][1]:start].strip():
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    return " ".join(_render(text, start, end, spans) for start, end in merged)
+    return " ".join(done.get(piece) or _render(text, *piece, spans) for piece in merged)
+
+
+def _more_to_show(spans: list[_Span], tried: list[tuple[int, int]], shown: list[_Span]) -> bool:
+    """Whether a match outside the passages tried shows a word not shown yet, or better than shown."""
+    best: dict[int, int] = {}
+    for span in shown:
+        if span.value > best.get(span.group, 0):
+            best[span.group] = span.value
+    return any(span.value > best.get(span.group, 0) and not any(span.start < e and span.end > b for b, e in tried)
+               for span in spans)
 
 
 def _lead(text: str) -> str:

@@ -113,14 +113,14 @@ class Tiers:
         unmatched = []
         for word in self.words:
             if word.compound is None:
-                holds = scorer.matches(word.found)
-                if not (holds & matched).any():
+                holds = _holds(scorer, word.found, docs)
+                if not holds.any() and not matched[_anywhere(scorer, word.found)].any():
                     unmatched.append(word.text)
-                coverage += holds[docs]
+                coverage += holds
                 continue
-            whole = scorer.matches(word.compound.whole, docs)[docs]
+            whole = _holds(scorer, word.compound.whole, docs)
             if whole.any():  # when no candidate holds the word whole, its parts are all there is
-                tier -= scorer.matches(word.compound.parts, docs)[docs] & ~whole
+                tier -= _holds(scorer, word.compound.parts, docs) & ~whole
             else:
                 unmatched.append(word.text)
             coverage += whole
@@ -135,7 +135,7 @@ class Tiers:
         words, unless its title names them all."""
         demoted = listing.copy()
         if self.titled is not None:
-            demoted &= ~scorer.matches(self.titled, docs)[docs]
+            demoted &= ~_holds(scorer, self.titled, docs)
         if not demoted.any():
             return
         content = ~listing
@@ -150,6 +150,45 @@ class Tiers:
             limit = floor[coverage[i]]
             if np.isfinite(limit) and keys[docs[i]] >= limit:
                 keys[docs[i]] = limit - tiny * rank
+
+
+def _holds(scorer: Any, query: Any, docs: np.ndarray) -> np.ndarray:
+    """Whether each of ``docs`` (sorted document numbers) matches ``query``, read from the terms' posting
+    lists at those documents only (phrases are checked among them): the cost follows the candidates and
+    the lists, not the size of the index."""
+    if isinstance(query, q.Term):
+        ids = scorer.ids(query.fieldname, query.text)
+        if not len(ids):
+            return np.zeros(len(docs), dtype=bool)
+        at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        return ids[at] == docs
+    if isinstance(query, (q.Or, q.DisjunctionMax)):
+        out = np.zeros(len(docs), dtype=bool)
+        for sub in query.subqueries:
+            out |= _holds(scorer, sub, docs)
+        return out
+    if isinstance(query, q.And):
+        out = np.ones(len(docs), dtype=bool)
+        for sub in query.subqueries:
+            out &= _holds(scorer, sub, docs)
+        return out
+    return scorer.matches(query, docs)[docs]
+
+
+def _anywhere(scorer: Any, query: Any) -> np.ndarray:
+    """The numbers of every document that matches ``query`` (terms, Or, And, DisjunctionMax), from the
+    posting lists."""
+    if isinstance(query, q.Term):
+        return scorer.ids(query.fieldname, query.text)
+    if not isinstance(query, (q.Or, q.And, q.DisjunctionMax)):
+        return np.flatnonzero(scorer.matches(query))
+    parts = [_anywhere(scorer, sub) for sub in query.subqueries]
+    if isinstance(query, q.And):
+        out = parts[0] if parts else np.zeros(0, dtype=np.int64)
+        for part in parts[1:]:
+            out = np.intersect1d(out, part, assume_unique=True)
+        return out
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _titled(marks: Marks) -> Any | None:
