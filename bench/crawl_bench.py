@@ -46,7 +46,7 @@ def bench_crawl() -> None:
         print(f"{'run':<12} {'requests':>8} {'docs':>5} {'pages/s':>8} {'304':>6} {'304 share':>9} "
               f"{'conditional':>11} {'bytes':>10} {'seconds':>7}")
         for name, summary, seconds in runs:
-            docs = summary.total("fetched") + summary.total("unchanged")
+            docs = summary.total("fetched") + summary.not_modified  # URLs fetched or answered 304
             share = summary.not_modified / summary.requests if summary.requests else 0.0
             print(f"{name:<12} {summary.requests:>8} {docs:>5} {docs / seconds:>8.1f} {summary.not_modified:>6} "
                   f"{share:>9.1%} {summary.conditional:>11} {summary.bytes:>10,} {seconds:>7.2f}")

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from corpus.errors import RecordError
 
@@ -36,6 +37,16 @@ def _normalize(text: str) -> str:
     text = _SPACE_RUN.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL: the only addresses the corpus stores (never ``javascript:``,
+    ``data:`` or ``file:``), whichever source or answer it came from."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in url for c in "\r\n\t ")
 
 
 def content_hash(*parts: str) -> str:
@@ -77,6 +88,8 @@ class Document:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+        if not is_web_url(self.url):
+            raise ValueError(f"url {self.url[:80]!r} is not an http(s) URL; only those are stored")
         self.title = normalize_text(self.title)
         self.text = normalize_text(self.text)
         self.description = normalize_text(self.description)
@@ -97,13 +110,27 @@ class Document:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+        except RecursionError:
+            raise RecordError("JSON nested too deeply") from None
         if not isinstance(data, dict):
             raise RecordError("record is not a JSON object")
         missing = [name for name in ("id", "url", "title", "text", "kind") if not isinstance(data.get(name), str)]
         if missing:
             raise RecordError(f"missing or non-text fields: {', '.join(missing)}")
-        known = {f.name for f in dataclasses.fields(cls)}
+        values = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            expected = _FIELD_TYPES.get(f.name, str)
+            if not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
+                raise RecordError(f"field {f.name} is not {_TYPE_NAMES[expected]}")
+            values[f.name] = value
         try:
-            return cls(**{k: v for k, v in data.items() if k in known})
+            return cls(**values)
         except (TypeError, ValueError) as exc:
             raise RecordError(str(exc)) from exc
+
+
+_FIELD_TYPES: dict[str, type] = {"headings": list, "extra": dict}
+_TYPE_NAMES = {str: "text", list: "a list of text", dict: "an object"}

@@ -5,6 +5,9 @@ Layout of a corpus folder::
     sources/<source>.jsonl   one Document per line (UTF-8, NFC)
     state/<source>.json      the crawler's bookkeeping for that source (opaque here)
     MANIFEST.json            per source: document count and when it was last written
+    CRAWL.json               the last crawl: when it started and ended, which sources failed
+
+A folder with an empty ``sources/`` is a valid, empty corpus (a first crawl that reached nothing).
 
 A writer fills a temporary file beside the target, fsyncs it and renames it over the old one, so a
 process killed at any moment leaves either the old or the new file, never a mix.
@@ -163,6 +166,22 @@ class Corpus:
         if manifest.pop(name, None) is not None:
             atomic_write(self.path / "MANIFEST.json", _dump(manifest))
 
+    def create(self) -> None:
+        """Make the folder a corpus (an empty one if nothing is written yet)."""
+        self.sources_dir.mkdir(parents=True, exist_ok=True)
+
+    def write_crawl_record(self, record: dict[str, Any]) -> None:
+        """Record how the last crawl went (read by :meth:`last_crawl`, for the search page and operators)."""
+        atomic_write(self.path / "CRAWL.json", _dump(record))
+
+    def last_crawl(self) -> dict[str, Any]:
+        """What :meth:`write_crawl_record` last recorded ({} before the first crawl or when unreadable)."""
+        try:
+            data = json.loads((self.path / "CRAWL.json").read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
     def write_state(self, name: str, state: dict[str, Any]) -> None:
         atomic_write(self._state_file(name), _dump(state))
 
@@ -192,7 +211,7 @@ class Corpus:
     def manifest(self) -> dict[str, Any]:
         try:
             data = json.loads((self.path / "MANIFEST.json").read_text("utf-8"))
-        except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -239,7 +258,15 @@ class Corpus:
             yield (record.digest() if digests else b""), doc
 
     def exists(self) -> bool:
-        return bool(self.source_names())
+        """True when the folder is a corpus (it has a ``sources/`` folder, perhaps empty)."""
+        return self.sources_dir.is_dir()
+
+    def state_names(self) -> list[str]:
+        """Sources that have crawl state (a source can have state and no documents)."""
+        folder = self.path / "state"
+        if not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.glob("*.json") if _SOURCE_NAME.match(p.stem))
 
 
 def _decode_line(raw: bytes) -> str:

@@ -4,7 +4,15 @@ Data flows ``crawler → corpus``; the crawler never imports the indexer or the 
 """
 from __future__ import annotations
 
-from crawler.errors import ConfigError, CrawlerError, CrawlLocked, FetchError, RobotsDisallowed
+from crawler.errors import (
+    ConfigError,
+    CrawlerError,
+    CrawlLocked,
+    DeadlineExceeded,
+    FetchError,
+    OutOfScope,
+    RobotsDisallowed,
+)
 from crawler.fetch import Fetcher
 from crawler.run import CrawlSummary, crawl
 from crawler.settings import CrawlSettings
@@ -16,8 +24,10 @@ __all__ = [
     "CrawlSettings",
     "CrawlSummary",
     "CrawlerError",
+    "DeadlineExceeded",
     "FetchError",
     "Fetcher",
+    "OutOfScope",
     "RobotsDisallowed",
     "SourcesConfig",
     "crawl",

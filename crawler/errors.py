@@ -2,11 +2,16 @@
 
 CrawlerError
  ├── ConfigError        the sources file or a setting is wrong (exit code 2)
- ├── CrawlLocked        another crawl holds the lock (not a failure: cron overlapped)
- ├── FetchError         a request failed for good (after retries)
+ ├── CrawlLocked        another crawl holds the lock (exit code 75: try again later)
+ ├── FetchError         a request failed for good (after retries); the rest of the source goes on
  │    ├── HTTPStatusError    the server answered with an error status
  │    ├── TooLarge           the body passed the size limit
- │    └── RedirectError      too many redirects, a loop, or a redirect off the site
+ │    ├── RedirectError      too many redirects, a loop, or a redirect off the site
+ │    ├── OutOfScope         a URL, redirect or next page off the source's hosts, or to a non-public address
+ │    └── TooSlow            no complete answer within the response deadline
+ ├── DeadlineExceeded   the source's or the run's deadline passed: the source stops (an error for it only)
+ ├── BlockedAddress     (network layer) a host resolved only to addresses the crawler may not connect to
+ ├── ResponseTooSlow    (network layer) a connect, read or write would pass the response deadline
  ├── RobotsDisallowed   robots.txt forbids the URL for our user agent
  ├── RateLimited        the GitHub API budget is spent; carries when to retry
  └── ExtractError       a response could not be turned into a document
@@ -55,6 +60,32 @@ class TooLarge(FetchError):
 
 class RedirectError(FetchError):
     """Redirect limit reached, loop detected, or redirect target outside the allowed site."""
+
+
+class OutOfScope(FetchError):
+    """The URL is outside the hosts the source names, or its host resolves to a non-public address."""
+
+
+class TooSlow(FetchError):
+    """The response did not complete within the response deadline (a dripping or stalled server)."""
+
+
+class DeadlineExceeded(CrawlerError):
+    """The source's or the whole run's deadline passed; the source stops and keeps its previous documents."""
+
+
+class BlockedAddress(CrawlerError):
+    """Raised by the connection layer, which knows the host but not the URL; the fetcher turns it into
+    :class:`OutOfScope` for the URL it was fetching."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(reason)
+        self.host = host
+        self.reason = reason
+
+
+class ResponseTooSlow(CrawlerError):
+    """Raised by the connection layer when the response deadline passes; becomes :class:`TooSlow`."""
 
 
 class RobotsDisallowed(CrawlerError):

@@ -1,7 +1,8 @@
-"""HTTP fetching with manners: robots.txt, per-host delay and concurrency 1, retries, size limits.
+"""HTTP fetching with manners and limits: robots.txt, per-host delay and concurrency 1, retries, size
+limits, the source's hosts and deadlines.
 
 The HTTP client, the clock and the sleep function are injected so tests can run against local
-servers without waiting for real delays.
+servers without waiting for real delays. Deadlines run on the real clock (``time.monotonic``).
 """
 from __future__ import annotations
 
@@ -16,8 +17,21 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from crawler.errors import FetchError, HTTPStatusError, RedirectError, RobotsDisallowed, TooLarge
+from crawler.errors import (
+    BlockedAddress,
+    DeadlineExceeded,
+    FetchError,
+    HTTPStatusError,
+    OutOfScope,
+    RedirectError,
+    ResponseTooSlow,
+    RobotsDisallowed,
+    TooLarge,
+    TooSlow,
+)
+from crawler.network import response_deadline
 from crawler.robots import RobotsRules
+from crawler.scope import Deadline, HostScope
 from crawler.settings import CrawlSettings
 from crawler.urls import normalize_url
 
@@ -26,6 +40,8 @@ logger = logging.getLogger(__name__)
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _DRAIN_LIMIT = 64 * 1024
+#: request headers that carry credentials: never sent on to another origin by a redirect
+_CREDENTIALS = ("authorization", "cookie", "proxy-authorization")
 
 
 @dataclass
@@ -68,6 +84,7 @@ class _HostGate:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.robots_lock = threading.Lock()
         self.next_time = 0.0
         self.delay: float | None = None
         self.robots: RobotsRules | None = None
@@ -105,24 +122,27 @@ class Fetcher:
         with self._gates_lock:
             return self._gates.setdefault(host, _HostGate())
 
-    def robots(self, url: str) -> RobotsRules:
+    def robots(self, url: str, hosts: HostScope | None = None, deadline: Deadline | None = None) -> RobotsRules:
         """The robots.txt rules of the URL's host (fetched on first use, then cached)."""
         gate = self._gate(url)
-        if gate.robots is None:
-            gate.robots = self._load_robots(url)
-            crawl_delay = gate.robots.crawl_delay()
-            if crawl_delay is not None:
-                gate.delay = max(self.settings.delay, min(crawl_delay, self.settings.max_crawl_delay))
-                gate.next_time = self.clock() + gate.delay  # the robots.txt request itself counts
-                logger.info("%s asks for Crawl-delay %s s; waiting %s s", urlsplit(url).netloc, crawl_delay,
-                            gate.delay)
+        with gate.robots_lock:
+            if gate.robots is None:
+                gate.robots = self._load_robots(url, hosts, deadline)
+                crawl_delay = gate.robots.crawl_delay()
+                if crawl_delay is not None:
+                    gate.delay = max(self.settings.delay, min(crawl_delay, self.settings.max_crawl_delay))
+                    gate.next_time = self.clock() + gate.delay  # the robots.txt request itself counts
+                    logger.info("%s asks for Crawl-delay %s s; waiting %s s", urlsplit(url).netloc, crawl_delay,
+                                gate.delay)
         return gate.robots
 
-    def _load_robots(self, url: str) -> RobotsRules:
+    def _load_robots(self, url: str, hosts: HostScope | None, deadline: Deadline | None) -> RobotsRules:
         robots_url = urljoin(url, "/robots.txt")
         agent = self.settings.user_agent
         try:
-            response = self._request(robots_url, {}, allow_redirects=True, use_robots=False)
+            # Its redirects stay on the source's hosts like any other request (robots.txt is no way out).
+            response = self._request(robots_url, {}, allow_redirects=True, use_robots=False, hosts=hosts,
+                                     deadline=deadline)
         except HTTPStatusError as exc:
             if exc.status >= 500:
                 logger.warning("robots.txt at %s answered %s; not crawling that host now", robots_url, exc.status)
@@ -140,31 +160,43 @@ class Fetcher:
 
     # -- requests ------------------------------------------------------------------------
 
+    def for_source(self, hosts: HostScope, deadline: Deadline | None = None) -> SourceFetcher:
+        """This fetcher as one source sees it: only ``hosts`` reachable, everything before ``deadline``."""
+        return SourceFetcher(self, hosts, deadline)
+
     def get(self, url: str, headers: dict[str, str] | None = None, *, allow_redirects: bool = True,
             scope: Callable[[str], bool] | None = None, robots: bool = True,
-            accept: Callable[[str], bool] | None = None) -> Response:
+            accept: Callable[[str], bool] | None = None, hosts: HostScope | None = None,
+            deadline: Deadline | None = None) -> Response:
         """GET with robots check, retries and redirect following (within ``scope`` if given).
 
         ``robots=False`` is for APIs (the GitHub REST API), which robots.txt does not govern.
         ``accept(content_type)`` false leaves the body unread (``Response.skipped``): no images or
-        videos are downloaded just to be thrown away.
+        videos are downloaded just to be thrown away. ``hosts``: every hop must stay on them
+        (OutOfScope otherwise); ``deadline``: DeadlineExceeded once it passes.
         """
         return self._request(url, dict(headers or {}), allow_redirects=allow_redirects, scope=scope,
-                             use_robots=robots, accept=accept)
+                             use_robots=robots, accept=accept, hosts=hosts, deadline=deadline)
 
     def _request(self, url: str, headers: dict[str, str], *, allow_redirects: bool,
                  use_robots: bool = True, scope: Callable[[str], bool] | None = None,
-                 accept: Callable[[str], bool] | None = None) -> Response:
+                 accept: Callable[[str], bool] | None = None, hosts: HostScope | None = None,
+                 deadline: Deadline | None = None) -> Response:
         seen: list[str] = [url]
         current = url
         for _ in range(self.settings.max_redirects + 1):
+            if hosts is not None and not hosts.allows(current):
+                where = "" if current == url else f" (a redirect from {url})"
+                raise OutOfScope(current, f"not on the source's hosts ({hosts.describe()}){where}")
+            if deadline is not None:
+                deadline.check()
             if use_robots:
-                rules = self.robots(current)
+                rules = self.robots(current, hosts, deadline)
                 if rules.unavailable_reason:
                     raise FetchError(current, rules.unavailable_reason)
                 if not rules.allowed(current):
                     raise RobotsDisallowed(f"robots.txt disallows {current}")
-            response = self._with_retries(current, headers, accept)
+            response = self._with_retries(current, headers, accept, deadline)
             if response.status not in _REDIRECT_STATUSES or not allow_redirects:
                 return response
             location = response.headers.get("location")
@@ -175,16 +207,20 @@ class Fetcher:
                 raise RedirectError(url, f"redirect loop via {target}")
             if scope is not None and not scope(target):
                 raise RedirectError(url, f"redirects outside the site to {target}")
+            if _origin(target) != _origin(current):
+                headers = {k: v for k, v in headers.items() if k.lower() not in _CREDENTIALS}
             seen.append(target)
             current = target
         raise RedirectError(url, f"more than {self.settings.max_redirects} redirects")
 
-    def _with_retries(self, url: str, headers: dict[str, str],
-                      accept: Callable[[str], bool] | None = None) -> Response:
+    def _with_retries(self, url: str, headers: dict[str, str], accept: Callable[[str], bool] | None = None,
+                      deadline: Deadline | None = None) -> Response:
         attempt = 0
         while True:
             try:
-                response = self._polite_send(url, headers, accept)
+                response = self._polite_send(url, headers, accept, deadline)
+            except BlockedAddress as exc:
+                raise OutOfScope(url, exc.reason) from None
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 if attempt >= self.settings.retries:
                     raise FetchError(url, f"{type(exc).__name__}: {exc or 'no answer'}") from exc
@@ -197,6 +233,8 @@ class Fetcher:
                 wait = self._retry_after(response) or self.settings.backoff * 2**attempt
                 if wait > self.settings.max_retry_after:
                     raise FetchError(url, f"HTTP {response.status}, Retry-After {wait:.0f} s is too long")
+            if deadline is not None:
+                deadline.check(extra=wait)
             attempt += 1
             self.stats.add(retries=1)
             logger.info("retrying %s in %.1f s (attempt %d)", url, wait, attempt + 1)
@@ -214,16 +252,33 @@ class Fetcher:
             return None
         return max(0.0, when.timestamp() - time.time())
 
-    def _polite_send(self, url: str, headers: dict[str, str], accept: Callable[[str], bool] | None) -> Response:
+    def _polite_send(self, url: str, headers: dict[str, str], accept: Callable[[str], bool] | None,
+                     deadline: Deadline | None = None) -> Response:
         gate = self._gate(url)
-        with gate.lock:
+        # Another source's request to this host holds the gate at most one response deadline.
+        if not gate.lock.acquire(timeout=-1 if deadline is None else max(0.0, deadline.left())):
+            raise DeadlineExceeded(f"stopped: {deadline.what if deadline else 'the deadline'} passed "
+                                   f"while waiting for {urlsplit(url).netloc}")
+        try:
             wait = gate.next_time - self.clock()
             if wait > 0:
+                if deadline is not None:
+                    deadline.check(extra=wait)
                 self.sleep(wait)
+            ends = time.monotonic() + self.settings.response_deadline
+            limit = Deadline.earliest(Deadline(ends, "the response deadline"), deadline)
             try:
-                return self._send(url, headers, accept)
+                with response_deadline(limit.at if limit else None):
+                    return self._send(url, headers, accept)
+            except ResponseTooSlow:
+                if deadline is not None:
+                    deadline.check()
+                raise TooSlow(url, f"no complete answer within the {self.settings.response_deadline:.0f} s "
+                                   "response deadline") from None
             finally:
                 gate.next_time = self.clock() + self.host_delay(url)
+        finally:
+            gate.lock.release()
 
     def _send(self, url: str, headers: dict[str, str], accept: Callable[[str], bool] | None = None) -> Response:
         headers = {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate", **headers}
@@ -291,3 +346,29 @@ class Fetcher:
         finally:
             self.stats.add(bytes=wire)  # bytes on the wire, counted even when the body is refused
         return b"".join(chunks)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+class SourceFetcher:
+    """A :class:`Fetcher` bound to one source's hosts and deadline (the shared fetcher keeps the
+    per-host politeness and the statistics of the whole crawl)."""
+
+    def __init__(self, fetcher: Fetcher, hosts: HostScope, deadline: Deadline | None) -> None:
+        self.fetcher = fetcher
+        self.hosts = hosts
+        self.deadline = deadline
+        self.settings = fetcher.settings
+        self.stats = fetcher.stats
+
+    def get(self, url: str, headers: dict[str, str] | None = None, *, allow_redirects: bool = True,
+            scope: Callable[[str], bool] | None = None, robots: bool = True,
+            accept: Callable[[str], bool] | None = None) -> Response:
+        return self.fetcher.get(url, headers, allow_redirects=allow_redirects, scope=scope, robots=robots,
+                                accept=accept, hosts=self.hosts, deadline=self.deadline)
+
+    def robots(self, url: str) -> RobotsRules:
+        return self.fetcher.robots(url, self.hosts, self.deadline)

@@ -20,21 +20,24 @@ from urllib.parse import quote
 from corpus import Document
 from crawler.errors import CrawlerError, FetchError, HTTPStatusError, RateLimited
 from crawler.extract import extract_markdown
-from crawler.fetch import Fetcher, Response
+from crawler.fetch import Response, SourceFetcher
 from crawler.lang import guess_language
 from crawler.result import SourceResult
+from crawler.scope import host_of
 from crawler.settings import CrawlSettings
 from crawler.site import doc_id, now_iso
 from crawler.sources import GitHubSource
+from crawler.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
 _NEXT = re.compile(r"<([^>]+)>\s*;\s*rel=\"next\"")
+_FULL_NAME = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$")
 _ACCEPT = "application/vnd.github+json"
 
 
 class GitHubCrawler:
-    def __init__(self, source: GitHubSource, fetcher: Fetcher, settings: CrawlSettings,
+    def __init__(self, source: GitHubSource, fetcher: SourceFetcher, settings: CrawlSettings,
                  previous: list[Document], state: dict[str, Any],
                  progress: Callable[[str], None] | None = None, token: str | None = None) -> None:
         self.source = source
@@ -51,9 +54,10 @@ class GitHubCrawler:
         self.old_listings: dict[str, dict[str, Any]] = dict(state.get("listings", {}))
         self.listings: dict[str, dict[str, Any]] = {}
 
-    def _headers(self, etag: str = "") -> dict[str, str]:
+    def _headers(self, url: str, etag: str = "") -> dict[str, str]:
         headers = {"Accept": _ACCEPT, "X-GitHub-Api-Version": "2022-11-28"}
-        if self.token:
+        # The token goes to the configured API host only, whatever a Link header or an answer names.
+        if self.token and host_of(url) == host_of(self.source.api_url):
             headers["Authorization"] = f"Bearer {self.token}"
         if etag:
             headers["If-None-Match"] = etag
@@ -61,7 +65,7 @@ class GitHubCrawler:
 
     def _get(self, url: str, etag: str = "") -> Response:
         try:
-            response = self.fetcher.get(url, self._headers(etag), robots=False)
+            response = self.fetcher.get(url, self._headers(url, etag), robots=False)
         except HTTPStatusError as exc:
             if exc.status in (403, 429) and exc.headers is not None and exc.headers.get("x-ratelimit-remaining") == "0":
                 raise _rate_limited(exc.headers) from exc
@@ -84,7 +88,6 @@ class GitHubCrawler:
         except RateLimited as exc:
             return self._stop(exc, keep_all=False)
         self.result.documents = list(self.kept.values())
-        self.result.removed = sum(1 for d in self.previous if d not in self.kept)
         self.result.state = {"repos": self.repos, "listings": self.listings}
         return self.result
 
@@ -95,7 +98,8 @@ class GitHubCrawler:
         logger.warning("%s: %s", self.source.name, message)
         self.result.notes.append(message)
         for doc in self.previous.values():
-            self.kept.setdefault(doc.id, doc)
+            if doc.id not in self.kept:
+                self.kept[doc.id] = self.result.keep(doc)
         for name, entry in self.old_repos.items():
             self.repos.setdefault(name, entry)
         self.result.documents = list(self.kept.values())
@@ -105,16 +109,24 @@ class GitHubCrawler:
     def _list_repositories(self) -> list[dict[str, Any]]:
         repos: dict[str, dict[str, Any]] = {}
         for owner in self.source.owners:
-            for repo in self._paginate(f"{self.source.api_url}/orgs/{quote(owner)}/repos?per_page=100&type=public",
-                                       fallback=f"{self.source.api_url}/users/{quote(owner)}/repos?per_page=100"):
+            login = quote(owner, safe="")
+            for repo in self._paginate(f"{self.source.api_url}/orgs/{login}/repos?per_page=100&type=public",
+                                       fallback=f"{self.source.api_url}/users/{login}/repos?per_page=100"):
                 if repo.get("fork") and self.settings.skip_forks and not self.source.include_forks:
+                    continue
+                if not _valid_name(repo.get("full_name")):
+                    self.result.errors += 1
+                    logger.warning("%s: skipping a listed repository with an impossible name %r", self.source.name,
+                                   str(repo.get("full_name"))[:100])
                     continue
                 repos.setdefault(repo["full_name"].lower(), repo)
         for full_name in self.source.repos:
             if full_name.lower() in repos:
                 continue
-            response = self._get(f"{self.source.api_url}/repos/{full_name}")
-            repos[full_name.lower()] = _json(response)
+            repo = _json(self._get(f"{self.source.api_url}/repos/{_path(full_name)}"))
+            if not isinstance(repo, dict) or not _valid_name(repo.get("full_name")):
+                raise FetchError(f"{self.source.api_url}/repos/{_path(full_name)}", "not a repository answer")
+            repos[full_name.lower()] = repo
         return list(repos.values())
 
     def _paginate(self, url: str, fallback: str) -> list[dict[str, Any]]:
@@ -141,6 +153,8 @@ class GitHubCrawler:
                          "items": [_listing_item(r) for r in page if isinstance(r, dict) and "full_name" in r]}
             self.listings[next_url] = entry
             items.extend(entry["items"])
+            if entry["next"] and entry["next"] in self.listings:
+                raise FetchError(entry["next"], "the listing's next page points back to a page already read")
             next_url = entry["next"] or None
         return items
 
@@ -149,7 +163,7 @@ class GitHubCrawler:
         key = full_name.lower()
         old = self.old_repos.get(key)
         previous = self.previous.get(doc_id(f"github:{key}"))
-        url = f"{self.source.api_url}/repos/{full_name}/readme"
+        url = f"{self.source.api_url}/repos/{_path(full_name)}/readme"
         self.progress(url)
         # A README crawled when titles were "owner/repo: heading" is fetched again, to be titled anew.
         fresh = previous is None or previous.title == full_name or previous.title.startswith(full_name + ": ")
@@ -159,7 +173,7 @@ class GitHubCrawler:
             if exc.gone:
                 failures = int((old or {}).get("failures", 0)) + 1
                 if previous is not None and failures < self.settings.gone_after:
-                    self.kept[previous.id] = previous
+                    self.kept[previous.id] = self.result.keep(previous)
                     self.repos[key] = {**(old or {}), "failures": failures}
                 elif previous is not None:
                     logger.info("removing README of %s: gone on %d crawls in a row", full_name, failures)
@@ -199,15 +213,13 @@ class GitHubCrawler:
         """Same README text: still an update when the repository's facts (stars, topics...) moved."""
         metadata = _metadata(repo)
         if {k: doc.extra.get(k) for k in metadata} == metadata:
-            self.result.unchanged += 1
             return
         doc.extra.update(metadata)
         doc.published = metadata["pushed_at"] or doc.published
-        self.result.updated += 1
 
     def _keep(self, key: str, old: dict[str, Any] | None, previous: Document | None) -> None:
         if previous is not None:
-            self.kept[previous.id] = previous
+            self.kept[previous.id] = self.result.keep(previous)
         if old is not None:
             self.repos[key] = old
 
@@ -224,7 +236,7 @@ class GitHubCrawler:
         description = repo.get("description") or ""
         return Document(
             id=doc_id(f"github:{full_name.lower()}"),
-            url=repo.get("html_url") or f"https://github.com/{full_name}",
+            url=_html_url(repo.get("html_url"), full_name),
             title=readme_title(full_name, page, description),
             text=page.text, kind=self.source.kind, lab=self.source.lab_for(full_name),
             lang=guess_language(description + "\n" + page.text), source=self.source.name,
@@ -270,6 +282,25 @@ def readme_title(full_name: str, page: Any, description: str) -> str:
         if candidate and real(candidate):
             return " ".join(candidate.split())
     return name
+
+
+def _valid_name(full_name: object) -> bool:
+    """GitHub's own shape of ``owner/name``: no other slashes, no dot segments, no query or spaces."""
+    return (isinstance(full_name, str) and _FULL_NAME.match(full_name) is not None
+            and full_name.split("/", 1)[1] not in (".", ".."))
+
+
+def _path(full_name: str) -> str:
+    """``owner/name`` for a URL path, each part quoted (a name from an answer is never trusted raw)."""
+    owner, _, name = full_name.partition("/")
+    return f"{quote(owner, safe='')}/{quote(name, safe='')}"
+
+
+def _html_url(html_url: object, full_name: str) -> str:
+    """The repository's page: the API's ``html_url`` when it is an http(s) URL, else the github.com one."""
+    if isinstance(html_url, str) and normalize_url(html_url) is not None:
+        return html_url
+    return f"https://github.com/{_path(full_name)}"
 
 
 def _metadata(repo: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from corpus import Document
 from crawler.decode import decode_body
 from crawler.errors import FetchError, HTTPStatusError, RobotsDisallowed
 from crawler.extract import ExtractedPage, extract_html
-from crawler.fetch import Fetcher
+from crawler.fetch import SourceFetcher
 from crawler.result import SourceResult
 from crawler.settings import CrawlSettings
 from crawler.site import accepted_type, page_document, validators
@@ -19,7 +19,7 @@ from crawler.urls import page_key
 logger = logging.getLogger(__name__)
 
 
-def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, previous: list[Document],
+def crawl_pages(source: PagesSource, fetcher: SourceFetcher, settings: CrawlSettings, previous: list[Document],
                 state: dict[str, Any], progress: Callable[[str], None] | None = None) -> SourceResult:
     result = SourceResult(source.name)
     by_id = {d.id: d for d in previous}
@@ -45,11 +45,10 @@ def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, 
             keep = by_id.get((old or {}).get("doc_id", ""))
             if old is not None and not (gone and failures >= settings.gone_after):
                 pages[key] = {**old, "failures": failures}
-                if keep is not None:
-                    kept[keep.id] = keep
+                if keep is not None and keep.id not in kept:
+                    kept[keep.id] = result.keep(keep)
             continue
         if response.not_modified and old is not None:
-            result.unchanged += 1
             pages[key] = {**old, "failures": 0}
             keep = by_id.get(old.get("doc_id", ""))
             if keep is not None:
@@ -73,9 +72,9 @@ def crawl_pages(source: PagesSource, fetcher: Fetcher, settings: CrawlSettings, 
             continue
         hashes[doc.content_hash] = doc.id
         doc = result.classify(doc, by_id.get(doc.id))
+        result.kept_ids.discard(doc.id)
         kept[doc.id] = doc
         pages[key] = {**entry, "doc_id": doc.id}
     result.documents = list(kept.values())
-    result.removed = sum(1 for d in by_id if d not in kept)
     result.state = {"pages": pages}
     return result

@@ -14,7 +14,7 @@ from corpus import Document
 from crawler.decode import decode_body
 from crawler.errors import FetchError, HTTPStatusError, RobotsDisallowed
 from crawler.extract import ExtractedPage, extract_html
-from crawler.fetch import Fetcher, Response
+from crawler.fetch import Response, SourceFetcher
 from crawler.lang import guess_language
 from crawler.result import SourceResult
 from crawler.settings import CrawlSettings
@@ -71,7 +71,7 @@ def page_document(source_name: str, kind: str, lab: str, url: str, key: str, pag
 class SiteCrawler:
     """One crawl of one site; the previous crawl's state makes it incremental."""
 
-    def __init__(self, source: SiteSource, fetcher: Fetcher, settings: CrawlSettings,
+    def __init__(self, source: SiteSource, fetcher: SourceFetcher, settings: CrawlSettings,
                  previous: list[Document], state: dict[str, Any],
                  progress: Callable[[str], None] | None = None) -> None:
         self.source = source
@@ -126,7 +126,6 @@ class SiteCrawler:
                 queue.append((link, depth + 1))
         self._carry_over_failures(visited)
         self.result.documents = list(self.kept.values())
-        self.result.removed = sum(1 for doc_id_ in self.previous if doc_id_ not in self.kept)
         self.result.state = {"pages": self.pages}
         return self.result
 
@@ -159,7 +158,6 @@ class SiteCrawler:
         if response.not_modified and old is not None:
             if old.get("canonical_key"):
                 visited.add(old["canonical_key"])
-            self.result.unchanged += 1
             self.pages[key] = {**old, "failures": 0}
             previous = self.previous.get(old.get("doc_id", ""))
             if previous is not None:
@@ -206,6 +204,7 @@ class SiteCrawler:
             return links
         self.hashes.add(doc.content_hash)
         doc = self.result.classify(doc, self.previous.get(doc.id))
+        self.result.kept_ids.discard(doc.id)
         self.kept[doc.id] = doc
         self.pages[key] = {**entry, "doc_id": doc.id}
         return links
@@ -221,8 +220,8 @@ class SiteCrawler:
             logger.info("removing %s: gone on %d crawls in a row", old.get("url"), failures)
             return []
         self.pages[key] = {**old, "failures": failures}
-        if previous is not None:
-            self.kept[previous.id] = previous
+        if previous is not None and previous.id not in self.kept:
+            self.kept[previous.id] = self.result.keep(previous)
         return list(old.get("links", []))
 
     def _carry_over_failures(self, visited: set[str]) -> None:
@@ -233,4 +232,4 @@ class SiteCrawler:
             previous = self.previous.get(old.get("doc_id", ""))
             if previous is not None and self.in_scope(old.get("url", "")) and previous.id not in self.kept:
                 self.pages[key] = old
-                self.kept[previous.id] = previous
+                self.kept[previous.id] = self.result.keep(previous)

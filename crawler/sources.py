@@ -20,6 +20,10 @@ Example::
     name = "interviews"
     kind = "interview"
     urls = ["https://brunch.co.kr/@modulabs/18"]
+    allow_hosts = ["www.brunch.co.kr"]   # optional: other hosts its redirects may go to
+
+The whole file is checked before any request: an unknown section, entry key or setting is an error that
+names the file and the entry and suggests the closest known key.
 """
 from __future__ import annotations
 
@@ -30,12 +34,22 @@ from pathlib import Path
 from typing import Any
 
 from crawler.errors import ConfigError
-from crawler.settings import CrawlSettings
+from crawler.scope import HostScope, host_of
+from crawler.settings import CrawlSettings, unknown_key
 from crawler.urls import normalize_url
 
 _KINDS = ("page", "readme", "interview")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _REPO = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$")
+_OWNER = re.compile(r"^[A-Za-z0-9-]{1,39}$")
+_HOST = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9a-f:.]+\](:[0-9]{1,5})?$")
+_COMMON_KEYS = ("name", "lab", "kind")
+#: the keys each kind of entry takes (anything else is a typo, refused with a suggestion)
+KEYS = {
+    "site": (*_COMMON_KEYS, "start_urls", "settings"),
+    "github": (*_COMMON_KEYS, "api_url", "owners", "repos", "labs", "include_forks"),
+    "pages": (*_COMMON_KEYS, "urls", "allow_hosts"),
+}
 
 
 @dataclass(frozen=True)
@@ -44,11 +58,22 @@ class Source:
     lab: str = ""
     kind: str = "page"
 
+    def urls_named(self) -> tuple[str, ...]:
+        """The URLs the sources file gives this source (their hosts are its own hosts)."""
+        return ()
+
+    def hosts(self) -> HostScope:
+        """The hosts this source may send requests to."""
+        return HostScope.of(self.urls_named())
+
 
 @dataclass(frozen=True)
 class SiteSource(Source):
     start_urls: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+
+    def urls_named(self) -> tuple[str, ...]:
+        return self.start_urls
 
 
 @dataclass(frozen=True)
@@ -60,6 +85,9 @@ class GitHubSource(Source):
     labs: dict[str, str] = field(default_factory=dict)
     include_forks: bool = False
 
+    def urls_named(self) -> tuple[str, ...]:
+        return (self.api_url,)
+
     def lab_for(self, full_name: str) -> str:
         owner = full_name.split("/", 1)[0]
         lowered = {k.lower(): v for k, v in self.labs.items()}
@@ -69,6 +97,13 @@ class GitHubSource(Source):
 @dataclass(frozen=True)
 class PagesSource(Source):
     urls: tuple[str, ...] = ()
+    allow_hosts: tuple[str, ...] = ()  #: further hosts its redirects may go to (``host`` or ``host:port``)
+
+    def urls_named(self) -> tuple[str, ...]:
+        return self.urls
+
+    def hosts(self) -> HostScope:
+        return HostScope.of(self.urls, self.allow_hosts)
 
 
 @dataclass(frozen=True)
@@ -92,39 +127,74 @@ def load_sources(path: str | Path) -> SourcesConfig:
 
 
 def parse_sources(data: dict[str, Any], origin: str = "sources") -> SourcesConfig:
-    unknown = set(data) - {"settings", "site", "github", "pages"}
+    """Validate a whole sources file (parsed TOML); every problem is a ConfigError naming the entry."""
+    unknown = set(data) - {"settings", *KEYS}
     if unknown:
-        raise ConfigError(f"{origin}: unknown section(s) {', '.join(sorted(unknown))}; use site, github, pages")
-    settings = CrawlSettings().with_overrides(_table(data, "settings", origin))
+        key = sorted(unknown)[0]
+        raise ConfigError(f"{origin}: {unknown_key('section', key, ['settings', *KEYS])}")
+    try:
+        settings = CrawlSettings().with_overrides(_table(data, "settings", origin))
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: [settings]: {exc}") from None
     sources: list[Source] = []
-    for entry in _entries(data, "site", origin):
-        sources.append(SiteSource(**_common(entry, "site", "page", origin),
-                                  start_urls=_urls(entry, "start_urls", origin),
-                                  settings=dict(entry.get("settings", {}))))
-    for entry in _entries(data, "github", origin):
-        repos = tuple(_strings(entry, "repos", origin))
-        for repo in repos:
-            if not _REPO.match(repo):
-                raise ConfigError(f"{origin}: github repo {repo!r} must look like owner/name")
-        owners = tuple(_strings(entry, "owners", origin))
-        if not owners and not repos:
-            raise ConfigError(f"{origin}: a [[github]] entry needs owners and/or repos")
-        api_url = str(entry.get("api_url", "https://api.github.com")).rstrip("/")
-        if normalize_url(api_url) is None:
-            raise ConfigError(f"{origin}: api_url {api_url!r} is not an http(s) URL")
-        labs = entry.get("labs", {})
-        if not isinstance(labs, dict) or not all(isinstance(v, str) for v in labs.values()):
-            raise ConfigError(f"{origin}: github labs must be a table of owner or owner/repo = \"lab name\"")
-        sources.append(GitHubSource(**_common(entry, "github", "readme", origin), api_url=api_url,
-                                    owners=owners, repos=repos, labs=dict(labs),
-                                    include_forks=bool(entry.get("include_forks", False))))
-    for entry in _entries(data, "pages", origin):
-        sources.append(PagesSource(**_common(entry, "pages", "page", origin), urls=_urls(entry, "urls", origin)))
+    for section in KEYS:
+        for number, entry in enumerate(_entries(data, section, origin), start=1):
+            where = _where(entry, section, number, origin)
+            try:
+                sources.append(_source(section, entry, settings))
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
     names = [s.name for s in sources]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         raise ConfigError(f"{origin}: source names must be unique; repeated: {', '.join(sorted(duplicates))}")
     return SourcesConfig(tuple(sources), settings)
+
+
+def _where(entry: dict[str, Any], section: str, number: int, origin: str) -> str:
+    name = entry.get("name")
+    label = f"name {name!r}" if isinstance(name, str) and name else f"number {number}"
+    return f"{origin}: [[{section}]] entry {label}"
+
+
+def _source(section: str, entry: dict[str, Any], settings: CrawlSettings) -> Source:
+    for key in entry:
+        if key not in KEYS[section]:
+            raise ConfigError(unknown_key("key", key, KEYS[section]))
+    common = _common(entry, section)
+    if section == "site":
+        overrides = entry.get("settings", {})
+        if not isinstance(overrides, dict):
+            raise ConfigError("settings must be a table of crawl settings")
+        settings.with_overrides(overrides)  # refused now, not half way through a crawl
+        return SiteSource(**common, start_urls=_urls(entry, "start_urls"), settings=dict(overrides))
+    if section == "github":
+        repos = tuple(_strings(entry, "repos"))
+        for repo in repos:
+            if not _REPO.match(repo):
+                raise ConfigError(f"repo {repo!r} must look like owner/name")
+        owners = tuple(_strings(entry, "owners"))
+        for owner in owners:
+            if not _OWNER.match(owner):
+                raise ConfigError(f"owner {owner!r} is not a GitHub user or organisation name")
+        if not owners and not repos:
+            raise ConfigError("a [[github]] entry needs owners and/or repos")
+        api_url = str(entry.get("api_url", "https://api.github.com")).rstrip("/")
+        if normalize_url(api_url) is None:
+            raise ConfigError(f"api_url {api_url!r} is not an http(s) URL")
+        labs = entry.get("labs", {})
+        if not isinstance(labs, dict) or not all(isinstance(v, str) for v in labs.values()):
+            raise ConfigError("labs must be a table of owner or owner/repo = \"lab name\"")
+        include_forks = entry.get("include_forks", False)
+        if not isinstance(include_forks, bool):
+            raise ConfigError("include_forks must be true or false")
+        return GitHubSource(**common, api_url=api_url, owners=owners, repos=repos, labs=dict(labs),
+                            include_forks=include_forks)
+    allow_hosts = tuple(h.lower() for h in _strings(entry, "allow_hosts"))
+    for host in allow_hosts:
+        if not _HOST.match(host) or host_of(f"http://{host}/") != host.removesuffix(":80"):
+            raise ConfigError(f"allow_hosts: {host!r} is not a host name (with an optional :port)")
+    return PagesSource(**common, urls=_urls(entry, "urls"), allow_hosts=allow_hosts)
 
 
 def _table(data: dict[str, Any], key: str, origin: str) -> dict[str, Any]:
@@ -141,33 +211,36 @@ def _entries(data: dict[str, Any], key: str, origin: str) -> list[dict[str, Any]
     return value
 
 
-def _common(entry: dict[str, Any], section: str, default_kind: str, origin: str) -> dict[str, Any]:
+_DEFAULT_KIND = {"site": "page", "github": "readme", "pages": "page"}
+
+
+def _common(entry: dict[str, Any], section: str) -> dict[str, Any]:
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ConfigError(f"{origin}: every [[{section}]] needs a name of letters, digits, '-', '_', '.'")
-    kind = entry.get("kind", default_kind)
+        raise ConfigError("every entry needs a name of letters, digits, '-', '_', '.' (at most 64)")
+    kind = entry.get("kind", _DEFAULT_KIND[section])
     if kind not in _KINDS:
-        raise ConfigError(f"{origin}: source {name}: kind must be one of {', '.join(_KINDS)}")
+        raise ConfigError(f"kind must be one of {', '.join(_KINDS)}")
     lab = entry.get("lab", "")
     if not isinstance(lab, str):
-        raise ConfigError(f"{origin}: source {name}: lab must be text")
+        raise ConfigError("lab must be text")
     return {"name": name, "kind": kind, "lab": lab}
 
 
-def _strings(entry: dict[str, Any], key: str, origin: str) -> list[str]:
+def _strings(entry: dict[str, Any], key: str) -> list[str]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{origin}: source {entry.get('name')}: {key} must be a list of text")
+        raise ConfigError(f"{key} must be a list of text")
     return value
 
 
-def _urls(entry: dict[str, Any], key: str, origin: str) -> tuple[str, ...]:
+def _urls(entry: dict[str, Any], key: str) -> tuple[str, ...]:
     urls = []
-    for raw in _strings(entry, key, origin):
+    for raw in _strings(entry, key):
         url = normalize_url(raw)
         if url is None:
-            raise ConfigError(f"{origin}: source {entry.get('name')}: {raw!r} is not an http(s) URL")
+            raise ConfigError(f"{raw!r} is not an http(s) URL")
         urls.append(url)
     if not urls:
-        raise ConfigError(f"{origin}: source {entry.get('name')}: {key} is empty")
+        raise ConfigError(f"{key} is empty")
     return tuple(urls)

@@ -30,13 +30,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+class Headers(dict[str, str]):
+    """Response headers, looked up without regard to case (HTTP/1.1 servers may send them lower-case)."""
+
+    def __init__(self, pairs: Any) -> None:
+        super().__init__((k.lower(), v) for k, v in pairs)
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(key.lower(), default)
+
+
+def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) -> tuple[int, Headers, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, Headers(response.headers.items()), response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, Headers(exc.headers.items()), exc.read()
 
 
 def get_json(url: str) -> tuple[int, Any]:
@@ -45,12 +61,15 @@ def get_json(url: str) -> tuple[int, Any]:
 
 
 @contextmanager
-def web_server(index: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """The production server (``python -m web``) on a free port; yields its base URL."""
+def web_server(index: Path, *extra: str, env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
+    """The production server (``python -m web``) on a free port; yields its base URL. With ``log``, its
+    output (access log, warnings, any traceback) goes to that file."""
     port = free_port()
+    log_file = open(log, "wb") if log is not None else None  # noqa: SIM115 - closed below
     process = subprocess.Popen([sys.executable, "-m", "web", "--host", "127.0.0.1", "--port", str(port),
                                 "--index", str(index), *extra], cwd=ROOT, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=log_file or subprocess.DEVNULL,
+                               stderr=log_file or subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -61,6 +80,7 @@ def web_server(index: Path, *extra: str, env: dict[str, str] | None = None) -> I
             except OSError as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
                     stderr = process.stderr.read().decode() if process.stderr else ""
+                    stderr = stderr or (log.read_text("utf-8", "replace") if log else "")
                     raise RuntimeError(f"web server did not start: {stderr[-2000:]}") from exc
                 time.sleep(0.2)
         yield base
@@ -73,6 +93,8 @@ def web_server(index: Path, *extra: str, env: dict[str, str] | None = None) -> I
             process.wait()
         if process.stderr is not None:
             process.stderr.close()
+        if log_file is not None:
+            log_file.close()
 
 
 def html_page(title: str, *links: str, text: str = "", head: str = "") -> str:

@@ -36,7 +36,7 @@ def test_invalid_toml_is_a_one_line_error(tmp_path: Path) -> None:
 
 def test_rebuild_without_corpus_fails_clearly(tmp_path: Path) -> None:
     result = run_module("indexer", "rebuild", "--corpus", str(tmp_path / "none"), "--index", str(tmp_path / "ix"))
-    assert result.returncode == 1 and "python -m crawler crawl" in result.stderr
+    assert result.returncode == 1 and "modusearch crawl" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def test_crawl_then_rebuild_with_environment_paths(servers, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

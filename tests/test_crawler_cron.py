@@ -71,7 +71,7 @@ def crawl_args(sources: Path, corpus: Path) -> list[str]:
     return ["crawl", "--sources", str(sources), "--corpus", str(corpus)]
 
 
-def test_second_crawl_while_one_runs_exits_zero_at_once(site: SlowPages, tmp_path: Path) -> None:
+def test_second_crawl_while_one_runs_exits_75_at_once(site: SlowPages, tmp_path: Path) -> None:
     site.pause = 0.15
     sources, corpus = sources_file(tmp_path, site.url + "/"), tmp_path / "corpus"
     first = subprocess.Popen([sys.executable, "-m", "crawler", *crawl_args(sources, corpus)], cwd=ROOT,
@@ -87,7 +87,7 @@ def test_second_crawl_while_one_runs_exits_zero_at_once(site: SlowPages, tmp_pat
     finally:
         out, err = first.communicate(timeout=60)
     assert still_running, "the first crawl ended before the second started; the test proves nothing"
-    assert second.returncode == 0
+    assert second.returncode == 75  # "another run holds the lock": not 0, so `&&` goes no further
     notice = second.stderr.strip().splitlines()
     assert len(notice) == 1 and "another crawl is running" in notice[0] and "pid" in notice[0]
     assert second.stdout == ""
@@ -127,6 +127,7 @@ def test_crawl_killed_mid_write_leaves_the_previous_corpus_and_the_next_run_reco
     # The kernel dropped the dead process's lock; the next run needs no help.
     again = run_module("crawler", *crawl_args(sources, corpus))
     assert again.returncode == 0, again.stderr
+    assert f"the previous crawl (pid {child.pid} on " in again.stderr and "ended without releasing it" in again.stderr
     assert not list(corpus.glob("**/.*.tmp"))
     docs = list(Corpus(corpus).documents())
     assert len(docs) == 7 and sum("edited" in d.text for d in docs) == 1
@@ -187,12 +188,17 @@ def test_periodic_log_lines_without_a_terminal(caplog: pytest.LogCaptureFixture)
     assert progress.stream.getvalue() == ""  # type: ignore[attr-defined]
 
 
-def test_exit_code_is_one_only_when_a_whole_source_failed(site: SlowPages, tmp_path: Path) -> None:
+def test_exit_code_is_three_when_some_sources_failed_and_one_when_all_did(site: SlowPages, tmp_path: Path) -> None:
     site.set_page("/index.html", page("Home", "/p0.html", "/missing.html"))
     partial = run_module("crawler", *crawl_args(sources_file(tmp_path, site.url + "/"), tmp_path / "a"))
-    assert partial.returncode == 0 and "errors 1" in partial.stdout
+    assert partial.returncode == 0 and "errors 1" in partial.stdout  # a single URL failing is not a failed source
 
     both = sources_file(tmp_path, site.url + "/", "http://127.0.0.1:9/")
     failed = run_module("crawler", *crawl_args(both, tmp_path / "b"))
-    assert failed.returncode == 1 and "source s1 failed" in failed.stderr
+    assert failed.returncode == 3 and "source s1 failed" in failed.stderr
     assert [d.title for d in Corpus(tmp_path / "b").documents()]  # the healthy source was still written
+
+    dead = sources_file(tmp_path, "http://127.0.0.1:9/")
+    nothing = run_module("crawler", *crawl_args(dead, tmp_path / "c"))
+    assert nothing.returncode == 1 and "source s0 failed" in nothing.stderr
+    assert Corpus(tmp_path / "c").exists()  # an empty corpus: the indexer can still build an (empty) index

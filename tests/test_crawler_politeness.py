@@ -171,12 +171,12 @@ def test_timeout_is_retried_then_given_up_and_never_removes_a_document(site: Pat
 
         def slow(handler: Any, count: int) -> Any:
             attempts.append(count)
-            time.sleep(0.6)
+            time.sleep(1.5)  # well past the timeout, even on a loaded machine
             return server.respond(handler)
 
         server.override("/a.html", slow)
         for _ in range(2):  # as many crawls as gone_after: a timeout is never a deletion
-            summary, docs = run(server, tmp_path, timeout=0.2, retries=1)
+            summary, docs = run(server, tmp_path, timeout=0.6, retries=1)
             assert "A" in docs
             assert summary.total("errors") == 1 and summary.total("removed") == 0
         assert len(attempts) == 2 * 2  # two attempts (retries=1) in each crawl

@@ -168,9 +168,10 @@ def test_broken_corpus_records_are_skipped_and_counted(crawled: dict[str, Path],
         result = run_module("indexer", command, *args)
         assert result.returncode == 0, result.stderr[-2000:]
         assert "62 documents" in result.stdout and "3 corpus records skipped" in result.stdout
-        assert f"skipped distractor.jsonl:{lines + 1}: not valid JSON" in result.stderr
-        assert f"skipped distractor.jsonl:{lines + 2}: not UTF-8" in result.stderr
-        assert f"skipped distractor.jsonl:{lines + 3}: missing or non-text fields: title, text" in result.stderr
+        for offset, reason in ((1, "not valid JSON"), (2, "not UTF-8"), (3, "missing or non-text fields: title, text")):
+            # one log line per skipped record, naming the file, the line and why
+            assert result.stderr.count(f"distractor.jsonl:{lines + offset}:") == 1, result.stderr[-3000:]
+            assert f"skipping corpus record distractor.jsonl:{lines + offset}: {reason}" in result.stderr
     report = verify(work["corpus"], work["index"])
     assert report.ok and report.corpus_documents == 62 and len(report.skipped) == 3
 
@@ -254,9 +255,11 @@ def test_missing_or_empty_index_at_web_start_then_built_while_running(crawled: d
     index = tmp_path / "index"
     index.mkdir()  # empty
     with web_server(index) as url:
-        for path in ("/", "/?q=unet"):
+        for path in ("/?hl=en", "/?q=unet&hl=en"):
             status, _, body = get(url + path)
-            assert status == 503 and b"python -m indexer rebuild" in body
+            # visitors are told it is not ready, in their language; no server path, no admin command
+            assert status == 503 and b"The search index is not ready yet" in body
+            assert b"python -m" not in body and str(tmp_path).encode() not in body
         status, data = get_json(url + "/api/search?q=unet")
         assert status == 503 and data["error"]["code"] == "index_not_ready"
         assert "python -m indexer rebuild" in data["error"]["message"]

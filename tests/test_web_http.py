@@ -64,9 +64,10 @@ def test_healthz(base_url: str) -> None:
     assert status == 200 and data["ok"] is True and data["documents"] == 62
 
 
-def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
+def test_missing_index_is_a_503_that_shows_visitors_no_server_path(tmp_path: Path) -> None:
     with web_server(tmp_path / "nothing") as url:
         status, data = get_json(url + "/healthz")
         assert status == 503 and "rebuild" in data["error"]
         status, _, body = get(url + "/?q=unet")
-        assert status == 503 and b"python -m indexer rebuild" in body
+        assert status == 503 and "검색 색인이 아직 준비되지 않았습니다".encode() in body
+        assert b"python -m" not in body and str(tmp_path).encode() not in body

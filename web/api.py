@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
+from web.links import http_url
 from web.openapi import openapi_spec
 from web.params import related_params, search_params, suggest_params
 from web.search import run_search, search_index
@@ -17,20 +18,30 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def search() -> ResponseReturnValue:
     params = search_params(request.args)
-    return jsonify(run_search(search_index(current_app), params).to_dict())
+    found = run_search(search_index(current_app), params).to_dict()
+    _http_urls(found["results"])
+    return jsonify(found)
+
+
+def _http_urls(documents: list[dict]) -> list[dict]:
+    """Hand out only http(s) document addresses ("" otherwise): a client may render them as links."""
+    for document in documents:
+        if "url" in document:
+            document["url"] = http_url(document["url"])
+    return documents
 
 
 @bp.get("/api/suggest")
 def suggest() -> ResponseReturnValue:
     started = time.perf_counter()
-    q, limit = suggest_params(request.args)
+    q, limit, answer = suggest_params(request.args)
     suggestions = search_index(current_app).suggest(q, limit=limit)
-    if request.args.get("format") == "opensearch":
+    if answer == "opensearch":
         # The OpenSearch suggestions extension: [query, [completions]] (browsers' address bars read this).
         response = jsonify([q, [s.text for s in suggestions]])
         response.mimetype = "application/x-suggestions+json"
         return response
-    return jsonify({"query": q, "suggestions": [s.to_dict() for s in suggestions],
+    return jsonify({"query": q, "suggestions": _http_urls([s.to_dict() for s in suggestions]),
                     "took_ms": round((time.perf_counter() - started) * 1000, 3)})
 
 
@@ -40,7 +51,7 @@ def related() -> ResponseReturnValue:
     documents = search_index(current_app).related(doc_id, limit=limit)
     if documents is None:
         raise NotFound(f"no document with id {doc_id[:80]!r}")
-    return jsonify({"id": doc_id, "related": [d.to_dict() for d in documents]})
+    return jsonify({"id": doc_id, "related": _http_urls([d.to_dict() for d in documents])})
 
 
 @bp.get("/api/labs")
@@ -55,7 +66,7 @@ def stats() -> ResponseReturnValue:
 
 @bp.get("/api/openapi.json")
 def openapi() -> ResponseReturnValue:
-    return jsonify(openapi_spec(request.url_root.rstrip("/")))
+    return jsonify(openapi_spec(current_app.config["PUBLIC_URL"]))
 
 
 @bp.get("/healthz")

@@ -89,7 +89,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "type_title": {"ko": "문서", "en": "document"},
     "type_term": {"ko": "검색어", "en": "term"},
     "back": {"ko": "검색으로 돌아가기", "en": "Back to search"},
-    "unavailable": {"ko": "색인을 아직 사용할 수 없습니다: {reason}", "en": "The index is not available yet: {reason}"},
+    "unavailable_no_index": {"ko": "검색 색인이 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.",
+                             "en": "The search index is not ready yet. Please try again later."},
+    "unavailable_rebuild": {"ko": "검색 색인을 새로 만들어야 합니다. 잠시 후 다시 시도해 주세요.",
+                            "en": "The search index has to be rebuilt. Please try again later."},
+    "empty_never": {"ko": "아직 수집된 문서가 없습니다. 첫 수집이 끝나면 여기에서 검색할 수 있습니다.",
+                    "en": "Nothing has been collected yet. Once the first crawl finishes, you can search here."},
+    "empty_failed": {"ko": "아직 수집된 문서가 없습니다. 마지막 수집({when})에서 어떤 출처에도 연결하지 못했습니다.",
+                     "en": "Nothing has been collected yet: the last crawl ({when}) could not reach any source."},
+    "empty_nothing": {"ko": "아직 수집된 문서가 없습니다. 마지막 수집: {when}.",
+                      "en": "Nothing has been collected yet. Last crawl: {when}."},
     "open": {"ko": "열기", "en": "Open"},
     "choseong_searched": {"ko": "초성 검색:", "en": "Initial consonants:"},
     "choseong_others": {"ko": "다른 단어:", "en": "Other words:"},
@@ -104,6 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error_400": {"ko": "요청을 처리할 수 없습니다", "en": "Bad request"},
     "error_404": {"ko": "페이지를 찾을 수 없습니다", "en": "Page not found"},
     "error_405": {"ko": "허용되지 않는 요청입니다", "en": "Method not allowed"},
+    "error_414": {"ko": "요청 주소가 너무 깁니다", "en": "Request target too long"},
     "error_500": {"ko": "일시적인 오류가 발생했습니다", "en": "Something went wrong"},
     "error_503": {"ko": "검색 색인을 사용할 수 없습니다", "en": "The index is not available"},
     "error_other": {"ko": "요청을 처리하지 못했습니다", "en": "The request failed"},
@@ -121,10 +131,18 @@ _ERRORS_KO: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^sort must be one of (.*)$"), "정렬은 다음 중 하나여야 합니다: {0}."),
     (re.compile(r"^query too long \(at most (\d+) characters are used\)$"), "검색어가 너무 깁니다 (최대 {0}자까지 사용)."),
     (re.compile(r"^id is required$"), "문서 id가 필요합니다."),
+    (re.compile(r"^spell must be 0 .*$"), "‘spell’ 값은 0(입력한 그대로 검색) 또는 1이어야 합니다."),
+    (re.compile(r"^at most (\d+) (\w+) values per request, got (\d+)$"), "‘{1}’ 값은 한 번에 {0}개까지입니다 ({2}개 받음)."),
+    (re.compile(r"^a (\w+) value is at most (\d+) characters$"), "‘{0}’ 값은 {1}자까지입니다."),
+    (re.compile(r"^(\w+) must be one of (.*), got (.*)$"), "‘{0}’ 값은 다음 중 하나여야 합니다: {1} (받은 값: {2})."),
+    (re.compile(r"^format must be json or opensearch$"), "‘format’ 값은 json 또는 opensearch여야 합니다."),
+    (re.compile(r"^The request target is over (\d+) bytes.*$"), "요청 주소가 {0}바이트를 넘습니다. 검색어나 필터를 줄여 주세요."),
+    (re.compile(r"^The request target holds bytes that are not UTF-8.*$"), "요청 주소에 UTF-8이 아닌 바이트가 있습니다."),
     (re.compile(r"^No lab named (.*)\.$"), "{0} 랩을 찾을 수 없습니다."),
     (re.compile(r"^No such document\.$"), "해당 문서를 찾을 수 없습니다."),
 ]
-_FIELD_NAMES_KO = {"page": "페이지", "per_page": "페이지당 결과 수", "limit": "개수"}
+_FIELD_NAMES_KO = {"page": "페이지", "per_page": "페이지당 결과 수", "limit": "개수", "lab": "랩", "kind": "문서 종류",
+                   "lang": "언어"}
 _PLACEHOLDER_PARTICLE = re.compile(r"\{(\w+)\|(" + "|".join(map(re.escape, PARTICLES)) + r")\}")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.params import MAX_QUERY_BYTES, MAX_SUGGEST_CHARS, SORTS
+from web.limits import MAX_TARGET_BYTES
+from web.params import (
+    FILTER_CHOICES,
+    MAX_FILTER_CHARS,
+    MAX_FILTER_VALUES,
+    MAX_ID_CHARS,
+    MAX_QUERY_BYTES,
+    MAX_SUGGEST_CHARS,
+    SORTS,
+)
 
 
 def _param(name: str, description: str, schema: dict[str, Any], required: bool = False,
@@ -17,12 +26,15 @@ def _param(name: str, description: str, schema: dict[str, Any], required: bool =
 
 _STRING = {"type": "string"}
 _FILTERS = [
-    _param("lab", "Only documents of this lab (repeat for several labs: any of them).",
-           {"type": "array", "items": _STRING}, explode=True),
-    _param("kind", "Only this kind of document: page, readme or interview (repeatable).",
-           {"type": "array", "items": {"type": "string", "enum": ["page", "readme", "interview"]}}, explode=True),
-    _param("lang", "Only documents in this language: ko or en (repeatable).",
-           {"type": "array", "items": {"type": "string", "enum": ["ko", "en"]}}, explode=True),
+    _param("lab", f"Only documents of this lab (repeat for several labs: any of them; at most {MAX_FILTER_VALUES}).",
+           {"type": "array", "maxItems": MAX_FILTER_VALUES, "items": {"type": "string", "maxLength": MAX_FILTER_CHARS}},
+           explode=True),
+    _param("kind", f"Only this kind of document: page, readme or interview (repeatable, at most {MAX_FILTER_VALUES}).",
+           {"type": "array", "maxItems": MAX_FILTER_VALUES,
+            "items": {"type": "string", "enum": list(FILTER_CHOICES["kind"])}}, explode=True),
+    _param("lang", f"Only documents in this language: ko or en (repeatable, at most {MAX_FILTER_VALUES}).",
+           {"type": "array", "maxItems": MAX_FILTER_VALUES,
+            "items": {"type": "string", "enum": list(FILTER_CHOICES["lang"])}}, explode=True),
 ]
 
 _HIT = {
@@ -30,7 +42,8 @@ _HIT = {
     "required": ["id", "url", "title", "kind", "lab", "lang", "snippet", "score"],
     "properties": {
         "id": {"type": "string", "description": "Stable document id (hash of the canonical URL, or github:owner/repo)."},
-        "url": {"type": "string", "format": "uri", "description": "Where the document lives."},
+        "url": {"type": "string", "description": "Where the document lives: an absolute http or https address "
+                                                  "(empty when the stored address is neither)."},
         "title": {"type": "string", "description": "Title as plain text (escape it before putting it in HTML)."},
         "kind": {"type": "string", "enum": ["page", "readme", "interview"]},
         "lab": {"type": "string", "description": "The lab the document belongs to."},
@@ -86,6 +99,19 @@ _SEARCH_RESULTS = {
     },
 }
 
+_HEALTH = {
+    "type": "object",
+    "required": ["ok"],
+    "properties": {
+        "ok": {"type": "boolean"},
+        "generation": {"type": "string", "description": "The live index generation (when ok)."},
+        "documents": {"type": ["integer", "null"]},
+        "built_at": {"type": ["string", "null"]},
+        "error": {"type": "string", "description": "Why the index cannot serve (when not ok)."},
+        "rebuild_needed": {"type": "boolean", "description": "True when the index was built by another version."},
+    },
+}
+
 _ERROR = {
     "type": "object",
     "required": ["error"],
@@ -98,7 +124,9 @@ _ERROR = {
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    text = {400: "Bad parameter.", 404: "Not found.", 503: "The index is not built or needs a rebuild."}
+    text = {400: "Bad parameter.", 404: "Not found.",
+            414: f"The request target (path and query string) is over {MAX_TARGET_BYTES} bytes.",
+            503: "The index is not built, cannot be read, or needs a rebuild."}
     return {str(s): {"description": text[s], "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}} for s in statuses}
 
@@ -118,10 +146,10 @@ def openapi_spec(server: str) -> dict[str, Any]:
                                 "(ㄱㅎㅎㅅ) search their best completion. Empty with filters: the filtered "
                                 f"documents, newest first. At most {MAX_QUERY_BYTES} characters are used.",
                            _STRING),
-                    _param("page", "Page number, 1–100.", {"type": "integer", "minimum": 1, "maximum": 100,
-                                                            "default": 1}),
-                    _param("per_page", "Results per page, 1–50 (larger values are capped).",
-                           {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
+                    _param("page", "Page number from 1 (pages past 100 answer as page 100).",
+                           {"type": "integer", "minimum": 1, "default": 1}),
+                    _param("per_page", "Results per page, 1–50 (larger values are capped at 50).",
+                           {"type": "integer", "minimum": 1, "default": 10}),
                     _param("sort", "relevance (default) or date (newest first).",
                            {"type": "string", "enum": list(SORTS), "default": "relevance"}),
                     *_FILTERS,
@@ -129,7 +157,7 @@ def openapi_spec(server: str) -> dict[str, Any]:
                            {"type": "string", "enum": ["0", "1"], "default": "1"}),
                 ],
                 "responses": {"200": {"description": "Results", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/SearchResults"}}}}, **_errors(400, 503)},
+                    "schema": {"$ref": "#/components/schemas/SearchResults"}}}}, **_errors(400, 414, 503)},
             }},
             "/api/suggest": {"get": {
                 "summary": "Completions while typing (titles, labs, repositories, frequent terms)",
@@ -141,12 +169,18 @@ def openapi_spec(server: str) -> dict[str, Any]:
                                "come before common words.",
                 "parameters": [
                     _param("q", f"What has been typed so far (first {MAX_SUGGEST_CHARS} characters used).", _STRING),
-                    _param("limit", "At most this many suggestions, 1–20.",
-                           {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}),
-                    _param("format", "opensearch returns the OpenSearch suggestions array [query, [completions]].",
-                           {"type": "string", "enum": ["opensearch"]}),
+                    _param("limit", "At most this many suggestions, from 1 (more than 20 are capped at 20).",
+                           {"type": "integer", "minimum": 1, "default": 8}),
+                    _param("format", "json (the default) or opensearch: the OpenSearch suggestions array "
+                                     "[query, [completions]].",
+                           {"type": "string", "enum": ["json", "opensearch"], "default": "json"}),
                 ],
-                "responses": {"200": {"description": "Suggestions, best first", "content": {"application/json": {
+                "responses": {"200": {"description": "Suggestions, best first (with format=opensearch: the "
+                                                     "OpenSearch suggestions array)", "content": {
+                    "application/x-suggestions+json": {"schema": {
+                        "type": "array", "minItems": 2, "maxItems": 2, "description": "[query, [completions]]",
+                        "items": {"anyOf": [_STRING, {"type": "array", "items": _STRING}]}}},
+                    "application/json": {
                     "schema": {"type": "object", "required": ["query", "suggestions", "took_ms"], "properties": {
                         "query": _STRING,
                         "took_ms": {"type": "number"},
@@ -157,24 +191,26 @@ def openapi_spec(server: str) -> dict[str, Any]:
                                             "count": {"type": "integer", "description": "Documents it occurs in."},
                                             "lab": {"type": "string"},
                                             "url": {"type": "string", "description": "The document (titles, repos): "
+                                                                                     "an http(s) address or empty; "
                                                                                      "a document suggestion opens it."},
                                             "match": {"type": "array", "items": {"type": "integer"},
                                                       "minItems": 2, "maxItems": 2,
                                                       "description": "[start, end): the characters of text "
                                                                      "(code points) that what was typed stands "
                                                                      "for, to show in bold."},
-                                        }}}}}}}}, **_errors(400, 503)},
+                                        }}}}}}}}, **_errors(400, 414, 503)},
             }},
             "/api/related": {"get": {
                 "summary": "Documents like a given one (Whoosh more-like-this over the body text)",
-                "parameters": [_param("id", "A document id from /api/search.", _STRING, required=True),
-                               _param("limit", "1–20.", {"type": "integer", "minimum": 1, "maximum": 20,
-                                                          "default": 5})],
+                "parameters": [_param("id", f"A document id from /api/search (first {MAX_ID_CHARS} characters used).",
+                                      {"type": "string", "minLength": 1}, required=True),
+                               _param("limit", "From 1 (more than 20 are capped at 20).",
+                                      {"type": "integer", "minimum": 1, "default": 5})],
                 "responses": {"200": {"description": "Related documents", "content": {"application/json": {
                     "schema": {"type": "object", "properties": {"id": _STRING, "related": {"type": "array", "items": {
                         "type": "object", "properties": {k: _STRING for k in (
                             "id", "url", "title", "kind", "lab", "lang", "published", "excerpt")}}}}}}}},
-                    **_errors(400, 404, 503)},
+                    **_errors(400, 404, 414, 503)},
             }},
             "/api/labs": {"get": {
                 "summary": "Every lab with its number of documents by kind",
@@ -182,7 +218,7 @@ def openapi_spec(server: str) -> dict[str, Any]:
                     "schema": {"type": "object", "properties": {"labs": {"type": "array", "items": {
                         "type": "object", "properties": {"name": _STRING, "documents": {"type": "integer"},
                                                          "by_kind": {"type": "object"}}}}}}}}},
-                    **_errors(503)},
+                    **_errors(414, 503)},
             }},
             "/api/stats": {"get": {
                 "summary": "Index statistics and corpus freshness",
@@ -194,12 +230,15 @@ def openapi_spec(server: str) -> dict[str, Any]:
                         "index_built_at": {"type": "string", "description": "When the live index was built."},
                         "corpus": {"type": "object", "description": "Per source: documents and written_at (when the "
                                                                     "crawler last changed it); oldest and newest."},
-                    }}}}}, **_errors(503)},
+                    }}}}}, **_errors(414, 503)},
             }},
             "/healthz": {"get": {
                 "summary": "Whether the index can serve",
-                "responses": {"200": {"description": "ok: true, generation, documents, built_at"},
-                              "503": {"description": "ok: false and why (rebuild_needed when the schema changed)"}},
+                "responses": {
+                    "200": {"description": "The index serves", "content": {"application/json": {"schema": _HEALTH}}},
+                    "503": {"description": "It cannot: ok false and why (no index yet, unreadable, rebuild needed)",
+                            "content": {"application/json": {"schema": _HEALTH}}},
+                    "414": _errors(414)["414"]},
             }},
         },
         "components": {"schemas": {"Hit": _HIT, "SearchResults": _SEARCH_RESULTS, "Error": _ERROR}},

@@ -13,6 +13,7 @@ from web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from web.links import page_count, safe_next, search_url
 from web.params import related_params, search_params
 from web.search import run_search, search_index
+from web.status import empty_collection
 
 bp = Blueprint("pages", __name__)
 
@@ -31,13 +32,16 @@ def search_page() -> ResponseReturnValue:
         else:
             results, labs = None, index.labs()
     except (IndexNotFound, SchemaMismatch) as exc:
-        return render_template("search.html", params=params, results=None, labs=[], unavailable=str(exc),
-                               examples=EXAMPLES), 503
+        # Visitors get the state in their language, never the server's paths or an admin command.
+        reason = "unavailable_rebuild" if isinstance(exc, SchemaMismatch) else "unavailable_no_index"
+        return render_template("search.html", params=params, results=None, labs=[], unavailable=reason,
+                               examples=EXAMPLES, collection=None), 503
     if results is not None and not results.hits and results.total and results.page > 1:
         # past the last page (page=9 of 2): the last page instead
         return redirect(search_url(params, page=page_count(results.total, results.per_page)), code=302)
     return render_template("search.html", params=params, results=results, labs=labs, unavailable=None,
-                           examples=EXAMPLES, without_missing=without_words(params.q, results))
+                           examples=EXAMPLES, collection=empty_collection(index),
+                           without_missing=without_words(params.q, results))
 
 
 def without_words(query: str, results: SearchResults | None) -> str:
@@ -88,7 +92,7 @@ def set_language() -> ResponseReturnValue:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> ResponseReturnValue:
-    root = request.url_root.rstrip("/")
+    root = current_app.config["PUBLIC_URL"]  # configured, never the Host header ("" = relative links)
     body = render_template("opensearch.xml", root=root, search=url_for("pages.search_page"),
                            suggest=url_for("api.suggest"))
     response = make_response(body)

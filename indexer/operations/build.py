@@ -69,7 +69,8 @@ def writer_lock(index_path: Path, timeout: float) -> WriterLock:
 def generation_meta(corpus: Corpus, documents: int, skipped: int, kind: str, **extra: Any) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "analysis_version": ANALYSIS_VERSION, "documents": documents,
             "skipped": skipped, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "corpus_manifest": corpus.manifest(), "kind": kind, **extra}
+            "corpus_manifest": corpus.manifest(), "corpus_path": str(corpus.path.resolve()), "kind": kind,
+            **extra}
 
 
 def rebuild(corpus_path: Path, index_path: Path, *, procs: int = 1, limitmb: int = 1024,

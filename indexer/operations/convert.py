@@ -28,6 +28,13 @@ def url_words(url: str) -> str:
     return _PATH_SEPARATORS.sub(" ", path).strip()
 
 
+def _number(value: Any) -> float:
+    """A number from a corpus record's ``extra`` (anything else, e.g. from a hand-edited corpus, is 0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return 0.0
+    return float(value)
+
+
 #: The prior of a listing page (its place below content is kept by indexer/search/tiers.py).
 LISTING_RANK = 0.5
 #: Link density above which a page crawled before listings were detected counts as one.
@@ -40,12 +47,15 @@ def is_listing(extra: dict[str, Any]) -> bool:
     page_type = extra.get("page_type")
     if page_type in ("listing", "content"):
         return page_type == "listing"
-    return float(extra.get("link_density") or 0.0) > LISTING_DENSITY
+    return min(1.0, max(0.0, _number(extra.get("link_density")))) > LISTING_DENSITY
 
 
 def to_fields(doc: Document) -> dict[str, Any]:
     extra = doc.extra or {}
     repo = extra.get("repo", "")
+    repo = repo if isinstance(repo, str) else ""
+    topics = extra.get("topics", [])
+    topics = topics if isinstance(topics, list) else []
     repo_words = " ".join(filter(None, [repo, repo.replace("/", " "), _PATH_SEPARATORS.sub(" ", repo)]))
     headings = "\n".join(doc.headings)
     fields: dict[str, Any] = {
@@ -69,12 +79,12 @@ def to_fields(doc: Document) -> dict[str, Any]:
         "fetched_at": doc.fetched_at,
         "content_hash": doc.content_hash,
         "extra": extra,
-        "stars": int(extra.get("stars") or 0),
-        "tags": ",".join(normalize_query(t) for t in extra.get("topics", []) if isinstance(t, str)),
+        "stars": int(max(0.0, min(_number(extra.get("stars")), 2**31 - 1))),  # the field holds 32 bits
+        "tags": ",".join(normalize_query(t) for t in topics if isinstance(t, str)),
     }
     # Listings (home, tag, author pages) repeat every post's summary; they should not outrank the posts.
     # Their headings are other pages' titles, so they count as body text there.
-    density = float(extra.get("link_density") or 0.0)
+    density = min(1.0, max(0.0, _number(extra.get("link_density"))))
     listing = is_listing(extra)
     fields["page_type"] = "listing" if listing else "content"
     rank = 1.0

@@ -7,16 +7,17 @@ also answers suggestions, related documents and the lab listings over the same g
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -34,7 +35,7 @@ from indexer.search.snippets import make_snippet, mark_text
 from indexer.search.tiers import Tiers
 from indexer.spelling import check as spelling_check
 from indexer.spelling import lexicon_for
-from indexer.storage import Generation, LiveIndex, ThreadSearchers
+from indexer.storage import READ_ERRORS, Generation, LiveIndex, ThreadSearchers
 from indexer.suggest import Suggestion, complete, suggester_for
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,23 @@ MAX_PER_PAGE = 50
 MAX_PAGE = 100
 #: Documents checked for the adjacency bonus: the best of the rest of the query, at least this many.
 MIN_CANDIDATES = 100
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _reads_index(method: _Method) -> _Method:
+    """A failed read of the live generation (its folder deleted under the server, a file unreadable) is
+    IndexNotFound, not an OSError that would reach the web app as a 500 (LiveIndex.unreadable)."""
+
+    @functools.wraps(method)
+    def reading(self: SearchIndex, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except READ_ERRORS as exc:
+            raise self.live.unreadable(exc) from exc
+
+    return reading  # type: ignore[return-value]
 
 
 @dataclass
@@ -96,9 +114,11 @@ class SearchIndex:
         """What /healthz reports: ok, or why the index cannot serve."""
         return self.live.status()
 
+    @_reads_index
     def meta(self) -> dict[str, Any]:
         return dict(self.live.current().meta)
 
+    @_reads_index
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """Completions for what is being typed."""
         with self.live.held() as generation:
@@ -109,29 +129,35 @@ class SearchIndex:
                 self.suggest_cache.put(key, found)
             return list(found)
 
+    @_reads_index
     def related(self, doc_id: str, limit: int = 5) -> list[_related.DocSummary] | None:
         """Documents like ``doc_id``; None when it is not in the index."""
         with self.live.held() as generation:
             return _related.related(generation.index, doc_id, limit)
 
+    @_reads_index
     def document(self, doc_id: str) -> _related.DocSummary | None:
         """One document's summary (title, URL, kind …) by id; None when it is not in the index."""
         with self.live.held() as generation:
             return _related.document(generation.index, doc_id)
 
+    @_reads_index
     def labs(self) -> list[_related.LabSummary]:
         with self.live.held() as generation:
             return _related.labs(generation.index)
 
+    @_reads_index
     def lab_documents(self, lab: str, limit: int = 200) -> list[_related.DocSummary]:
         with self.live.held() as generation:
             return _related.lab_documents(generation.index, lab, limit)
 
+    @_reads_index
     def key_terms(self, lab: str, limit: int = 12) -> list[str]:
         """The most characteristic terms of a lab's documents."""
         with self.live.held() as generation:
             return _related.key_terms(generation.index, lab, limit)
 
+    @_reads_index
     def stats(self) -> dict[str, Any]:
         with self.live.held() as generation:
             return _related.stats(generation.index, generation.meta)
@@ -163,6 +189,7 @@ class SearchIndex:
         return QueryPlan(scored_query, typed_query, all_filters, check, marks=marks, filter_query=filter_query,
                          tiers=tiers)
 
+    @_reads_index
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str = "relevance",
                correct: bool = True) -> SearchResults:

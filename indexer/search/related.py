@@ -96,6 +96,8 @@ def _count_kinds_by_lab(whoosh_index: Any) -> dict[str, Counter[str]]:
     counts: dict[str, Counter[str]] = {}
     with whoosh_index.searcher() as searcher:
         reader = searcher.reader()
+        if reader.doc_count_all() == 0:  # an empty index has no columns to read
+            return counts
         lab_column, kind_column = reader.column_reader("lab"), reader.column_reader("kind")
         for docnum in reader.all_doc_ids():
             counts.setdefault(lab_column[docnum] or "", Counter())[kind_column[docnum] or ""] += 1

@@ -24,7 +24,7 @@ from indexer.storage.generations import (
     read_meta,
     write_meta,
 )
-from indexer.storage.live import OPEN_ERRORS, Generation, LiveIndex
+from indexer.storage.live import OPEN_ERRORS, READ_ERRORS, Generation, LiveIndex
 from indexer.storage.postings import Positions, PostingCache, Postings
 from indexer.storage.readers import ThreadSearchers
 from indexer.storage.schema import (
@@ -50,6 +50,7 @@ __all__ = [
     "FIELD_WEIGHTS",
     "OPEN_ERRORS",
     "PHRASE_FIELDS",
+    "READ_ERRORS",
     "SCHEMA_VERSION",
     "BulkWriter",
     "DocTable",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,15 +22,26 @@ from whoosh import index as whoosh_index
 
 from indexer.errors import IndexerError, IndexNotFound, SchemaMismatch
 from indexer.storage.doctable import DocTable
-from indexer.storage.generations import POINTER, Lease, check_versions, current_generation, open_generation, read_meta
+from indexer.storage.generations import (
+    META_FILE,
+    POINTER,
+    Lease,
+    check_versions,
+    current_generation,
+    open_generation,
+    read_meta,
+)
 from indexer.storage.postings import PostingCache
 
-__all__ = ["OPEN_ERRORS", "Generation", "LiveIndex"]
+__all__ = ["OPEN_ERRORS", "READ_ERRORS", "Generation", "LiveIndex"]
 
 logger = logging.getLogger(__name__)
 
 #: What opening a damaged generation can raise; the previous generation then keeps serving.
 OPEN_ERRORS = (IndexerError, OSError, EOFError, ValueError, pickle.UnpicklingError, whoosh_index.IndexError)
+#: What reading an opened generation raises when its files are gone or unreadable (the folder deleted
+#: under a server): Whoosh's files, the SQLite lookup files, the pickled parts.
+READ_ERRORS = (OSError, EOFError, sqlite3.DatabaseError, pickle.UnpicklingError, whoosh_index.IndexError)
 
 
 class Generation:
@@ -105,10 +117,35 @@ class LiveIndex:
                 pointer: tuple[int, int] | None = (stat.st_ino, stat.st_mtime_ns)  # publish renames a new file
             except OSError:
                 pointer = None
-            if (self._generation is None or pointer != self._pointer) and self._switch():
+            try:
+                switched = (self._generation is None or pointer != self._pointer) and self._switch()
+            except IndexerError:
+                raise
+            except OPEN_ERRORS as exc:  # a generation that cannot be opened at all: not ready, not a crash
+                raise IndexNotFound(f"the index at {self.root} cannot be opened: {exc}") from exc
+            if switched:
                 self._pointer = pointer
             assert self._generation is not None
             return self._generation
+
+    def unreadable(self, exc: BaseException) -> IndexNotFound:
+        """What reading the live generation failing with ``exc`` (an OSError: its folder deleted, a file
+        unreadable) means for callers: IndexNotFound, after letting go of a generation that is gone,
+        so every later request and the health check say so too until a writer publishes a new one."""
+        with self._lock:
+            generation = self._generation
+            if generation is not None and not _readable(generation.path):
+                self._drop()
+        logger.error("the index at %s cannot be read: %s", self.root, exc)
+        return IndexNotFound(f"the index at {self.root} cannot be read ({exc}); rebuild it with: "
+                             "python -m indexer rebuild")
+
+    def _drop(self) -> None:
+        """Stop serving the current generation (its folder is gone); called with the lock held."""
+        old, self._generation, self._pointer = self._generation, None, None
+        if old is not None:
+            logger.error("index generation %s is gone; not serving until a new one is published", old.path.name)
+            old.retire()
 
     @contextmanager
     def held(self) -> Iterator[Generation]:
@@ -124,6 +161,8 @@ class LiveIndex:
         """What /healthz reports: ok, or why the index cannot serve."""
         try:
             generation = self.current()
+            if not _readable(generation.path):  # deleted under us: say so now, not after the next check
+                raise self.unreadable(FileNotFoundError(f"{generation.path} is missing"))
         except (IndexNotFound, SchemaMismatch) as exc:
             return {"ok": False, "error": str(exc), "rebuild_needed": isinstance(exc, SchemaMismatch)}
         return {"ok": True, "generation": generation.path.name, "documents": generation.meta.get("documents"),
@@ -160,7 +199,9 @@ class LiveIndex:
                 return True
             new = Generation(path)
         except OPEN_ERRORS as exc:
-            if old is None or not old.path.is_dir():
+            if old is None or not _readable(old.path):
+                if old is not None:
+                    self._drop()
                 raise
             logger.error("cannot switch to the published index (%s); still serving %s", exc, old.path.name)
             return False
@@ -186,3 +227,11 @@ class LiveIndex:
             logger.warning("warming %s failed (%s); it will be built on first use", generation.path.name, exc)
             return
         logger.info("warmed %s in %.1f s", generation.path.name, time.monotonic() - started)
+
+
+def _readable(generation: Path) -> bool:
+    """Whether a generation's folder is still there with its metadata (deleted folders are not)."""
+    try:
+        return (generation / META_FILE).is_file()
+    except OSError:
+        return False

@@ -109,14 +109,15 @@ def segment_id(leaf: Any) -> str:
 
 
 def segment_ids(reader: Any) -> list[str]:
-    """The ids of a reader's segments, in the order it numbers their documents."""
-    return [segment_id(leaf) for leaf, _ in reader.leaf_readers()]
+    """The ids of a reader's segments, in the order it numbers their documents (none for an empty index)."""
+    return [segment_id(leaf) for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
 
 
 def length_codes(leaf: Any, fieldname: str) -> bytes | None:
     """One segment's length byte (``byte_to_length`` decodes it) of ``fieldname`` for every document, 0
     where none was stored; None when the segment has no lengths for the field."""
-    raw = _length_column(leaf._perdoc, fieldname)
+    perdoc = getattr(leaf, "_perdoc", None)  # None: the segment-less reader of an empty index
+    raw = None if perdoc is None else _length_column(perdoc, fieldname)
     return None if raw is None else bytes(raw).ljust(leaf.doc_count_all(), b"\0")
 
 

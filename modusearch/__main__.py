@@ -1,0 +1,3 @@
+from modusearch.cli import main
+
+main(prog_name="modusearch")
