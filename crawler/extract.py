@@ -48,6 +48,12 @@ class ExtractedPage:
     nofollow: bool = False
     #: share of the main text that is link text: high on listings (home, tag and author pages)
     link_density: float = 0.0
+    #: the page lists other pages (home, tag, author, archive) rather than saying something itself
+    #: (:func:`is_listing`); the indexer ranks such pages below content
+    listing: bool = False
+    #: Markdown only: each heading's level (1 for # and ===) and the first sentence of the first paragraph
+    heading_levels: list[int] = field(default_factory=list)
+    lead: str = ""
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str:
@@ -132,11 +138,74 @@ def extract_html(html: str, base_url: str) -> ExtractedPage:
     page.text = "\n".join([*intro, block_text(main), *members]) if main is not body else block_text(main)
     text_chars = len(main.get_text(strip=True)) or 1
     page.link_density = min(1.0, sum(len(a.get_text(strip=True)) for a in main.find_all("a")) / text_chars)
+    page.listing = is_listing(main, base_url, exclude=cards)
     if not page.published:
         time_tag = main.find("time", datetime=True) or body.find("time", datetime=True)
         if isinstance(time_tag, Tag):
             page.published = str(time_tag["datetime"])
     return page
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: A listing's teasers (a linked title and a short summary each) hold at least this share of its main text.
+LISTING_SHARE = 0.5
+#: A teaser is short: longer blocks under one linked heading are sections of content, not summaries.
+MAX_TEASER_CHARS = 1200
+#: A list of links: at least this many other pages, and this share of the text in link text.
+LINK_LIST_MIN = 8
+LINK_LIST_SHARE = 0.7
+
+
+def is_listing(main: Tag, page_url: str, exclude: list[Tag] | None = None) -> bool:
+    """Whether ``main`` mostly lists other pages, as home, tag, author and archive pages of any blog
+    engine do. Two shapes count:
+
+    * *teasers*: most of the text sits in blocks made of one heading that links to another page and what
+      belongs to it (a summary, a date, an author). One teaser is enough when it is the only heading
+      (an author with one post); a post whose one section heading links elsewhere has other headings.
+    * *a list of links*: nearly all the text is link text to many other pages (an archive by date).
+
+    Bio cards (``exclude``) do not count: a page of people is a directory, and its cards are its content.
+    """
+    total = len(main.get_text(strip=True))
+    if not total:
+        return False
+    this_page = _without_fragment(page_url)
+    excluded = {id(card) for card in exclude or []}
+    seen: set[int] = set()
+    teaser_chars = headings = 0
+    for heading in main.find_all(_HEADINGS):
+        if not heading.get_text(strip=True):
+            continue
+        headings += 1
+        link = heading.find("a", href=True) or heading.find_parent("a", href=True)
+        if link is None:
+            continue
+        target = _abs(link.get("href"), page_url)
+        if target is None or _without_fragment(target) == this_page:
+            continue
+        if any(id(parent) in excluded for parent in heading.parents):
+            continue
+        block = heading if heading.find_parent("a") is None else heading.find_parent("a")
+        while block.parent is not None and block.parent is not main \
+                and len(block.parent.find_all(_HEADINGS)) == 1:
+            block = block.parent
+        if id(block) in seen:
+            continue
+        seen.add(id(block))
+        chars = len(block.get_text(strip=True))
+        if chars <= MAX_TEASER_CHARS:
+            teaser_chars += chars
+    if seen and teaser_chars >= LISTING_SHARE * total and (len(seen) >= 2 or headings == 1):
+        return True
+    targets = {_without_fragment(u) for u in (_abs(a.get("href"), page_url) for a in main.find_all("a", href=True))
+               if u and _without_fragment(u) != this_page}
+    link_chars = sum(len(a.get_text(strip=True)) for a in main.find_all("a", href=True))
+    return len(targets) >= LINK_LIST_MIN and link_chars >= LINK_LIST_SHARE * total
+
+
+def _without_fragment(url: str) -> str:
+    return url.split("#", 1)[0].rstrip("/")
 
 
 def _main_element(body: Tag) -> Tag | None:
@@ -185,34 +254,77 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
+_MD_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
+_MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_MD_LIST = re.compile(r"^\s*([-*+>]|\d+\.)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s")
+#: Longest lead sentence kept (a README's first sentence often says what the repository is).
+MAX_LEAD = 120
+
+
 def extract_markdown(markdown: str) -> ExtractedPage:
-    """A README's readable text and its headings (code blocks kept: identifiers are searched too)."""
+    """A README's readable text and its headings (code blocks kept: identifiers are searched too), the
+    level of each heading (# and ===, or an HTML <h1>: 1), its title (the first top-level heading) and
+    its lead: the first sentence of its first paragraph of prose."""
     page = ExtractedPage()
     lines: list[str] = []
     in_fence = False
+    plain_before = False  # the previous line was a line of prose (a setext underline may follow)
     for raw in markdown.splitlines():
         if _MD_FENCE.match(raw.strip()):
-            in_fence = not in_fence
+            in_fence, plain_before = not in_fence, False
             continue
         if in_fence:
             lines.append(raw)
             continue
-        if _MD_REF.match(raw) or _MD_TABLE_RULE.match(raw):
+        setext = _MD_SETEXT.match(raw)
+        if setext and plain_before and lines:
+            _add_heading(page, lines[-1].strip(), 1 if setext.group(1)[0] == "=" else 2)
+            plain_before = False
             continue
-        line = _MD_IMAGE.sub(r"\1", raw)
+        if _MD_REF.match(raw) or _MD_TABLE_RULE.match(raw):
+            plain_before = False
+            continue
+        html_heading = _MD_HTML_HEADING.search(raw)
+        line = _MD_IMAGE.sub("" if _MD_HEADING.match(raw) else r"\1", raw)  # a heading's images are badges
         line = _MD_LINK.sub(r"\1", line)
         line = _MD_HTML.sub(" ", line)
         heading = _MD_HEADING.match(line)
-        if heading:
-            text = _MD_EMPHASIS.sub("", heading.group(2)).strip()
+        if heading or html_heading:
+            level = len(heading.group(1)) if heading else int(html_heading.group(1))  # type: ignore[union-attr]
+            source = heading.group(2) if heading else _MD_HTML.sub(" ", html_heading.group(2))  # type: ignore[union-attr]
+            text = " ".join(_MD_EMPHASIS.sub("", source).split())
             if text:
-                page.headings.append(text)
-                if not page.title and len(heading.group(1)) <= 2:
-                    page.title = text
+                _add_heading(page, text, level)
             lines.append(text)
+            plain_before = False
             continue
+        listed = _MD_LIST.match(line) is not None
         line = _MD_EMPHASIS.sub("", line).replace("|", " ")
-        line = re.sub(r"^\s*([-*+>]|\d+\.)\s+", "", line)
+        line = _MD_LIST.sub("", line)
         lines.append(line)
+        plain_before = bool(line.strip()) and not listed
+        if plain_before and not page.lead:
+            page.lead = _lead_sentence(line)
     page.text = "\n".join(lines)
+    tops = [h for h, level in zip(page.headings, page.heading_levels, strict=True) if level == 1]
+    seconds = [h for h, level in zip(page.headings, page.heading_levels, strict=True) if level == 2]
+    page.title = (tops or seconds or [""])[0]
     return page
+
+
+def _add_heading(page: ExtractedPage, text: str, level: int) -> None:
+    page.headings.append(text)
+    page.heading_levels.append(level)
+
+
+def _lead_sentence(line: str) -> str:
+    """The first sentence of a line of prose, if it says something (not a bare link, badge or date)."""
+    text = " ".join(line.split())
+    if sum(c.isalpha() for c in text) < 8 or re.fullmatch(r"\S*://\S*", text):
+        return ""
+    cut = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(cut) > MAX_LEAD:
+        space = cut.rfind(" ", 0, MAX_LEAD)
+        cut = cut[:space if space > MAX_LEAD // 2 else MAX_LEAD].rstrip(" ,;:") + "…"
+    return cut

@@ -165,8 +165,10 @@ class GitHubCrawler:
         previous = self.previous.get(doc_id(f"github:{key}"))
         url = f"{self.source.api_url}/repos/{_path(full_name)}/readme"
         self.progress(url)
+        # A README crawled when titles were "owner/repo: heading" is fetched again, to be titled anew.
+        fresh = previous is None or previous.title == full_name or previous.title.startswith(full_name + ": ")
         try:
-            response = self._get(url, (old or {}).get("etag", "") if previous else "")
+            response = self._get(url, "" if fresh else (old or {}).get("etag", ""))
         except HTTPStatusError as exc:
             if exc.gone:
                 failures = int((old or {}).get("failures", 0)) + 1
@@ -235,12 +237,51 @@ class GitHubCrawler:
         return Document(
             id=doc_id(f"github:{full_name.lower()}"),
             url=_html_url(repo.get("html_url"), full_name),
-            title=full_name if not page.title else f"{full_name}: {page.title}",
+            title=readme_title(full_name, page, description),
             text=page.text, kind=self.source.kind, lab=self.source.lab_for(full_name),
             lang=guess_language(description + "\n" + page.text), source=self.source.name,
             fetched_at=now_iso(), etag=response.headers.get("etag", ""), description=description,
             headings=page.headings, published=repo.get("pushed_at") or "", extra=_metadata(repo),
         )
+
+
+#: README sections that are no title (normalised: lowercase, letters and digits only).
+_SECTIONS = frozenset("""introduction intro overview about usage howtouse howtorun installation install installing
+gettingstarted gettingstart quickstart start requirements requirement prerequisites prerequisite dependencies
+setup build run running example examples demo description summary what why how features tableofcontents
+contents toc license contributing contribute howtocontribute contributors authors author acknowledgements
+acknowledgments credits references reference faq todo changelog news updates documentation docs background
+motivation results result notes contact 소개 개요 목차 설치 설치방법 사용법 사용방법 실행 실행방법 시작하기 요구사항
+참고 참고자료 참고문헌 라이선스 기여 결과 문서 예제 데모 업데이트""".split())
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def readme_title(full_name: str, page: Any, description: str) -> str:
+    """A human title for a repository's README, never repeating the repository's name.
+
+    The README's first top-level heading, unless it is a section name (Usage, Introduction, 소개 …) or
+    the repository's name again; else the repository's description; else the README's first sentence;
+    else the repository's name (``pommerman-2018``), which the result's address shows with its owner.
+    """
+    name = full_name.rsplit("/", 1)[-1]
+
+    def real(text: str) -> bool:
+        key = _NOT_WORD.sub("", text.lower())
+        key = re.sub(r"^\d+", "", key)  # "1. Introduction"
+        return bool(key) and key not in _SECTIONS and key != _NOT_WORD.sub("", name.lower()) \
+            and key != _NOT_WORD.sub("", full_name.lower())
+
+    levels = list(zip(page.headings, page.heading_levels, strict=False))
+    top = min((level for _, level in levels), default=0)
+    for heading, level in levels:
+        if level == top and level <= 2 and real(heading):
+            return heading.strip()
+        if level == top:
+            break  # only the first heading of the top level names the README
+    for candidate in (description, page.lead):
+        if candidate and real(candidate):
+            return " ".join(candidate.split())
+    return name
 
 
 def _valid_name(full_name: object) -> bool:

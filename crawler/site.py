@@ -63,7 +63,8 @@ def page_document(source_name: str, kind: str, lab: str, url: str, key: str, pag
         fetched_at=now_iso(), etag=response.headers.get("etag", ""),
         last_modified=response.headers.get("last-modified", ""), description=page.description,
         headings=page.headings, author=page.author, published=page.published,
-        extra={"link_density": round(page.link_density, 3)} if page.link_density else {},
+        extra={**({"link_density": round(page.link_density, 3)} if page.link_density else {}),
+               "page_type": "listing" if page.listing else "content"},
     )
 
 

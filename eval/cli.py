@@ -14,10 +14,12 @@ from eval.runner import (
     analysis_rate,
     crawled_fixtures,
     keyed_documents,
+    mark_share,
     modusearch_analysis,
     run_system,
     table,
 )
+from eval.suggestions import suggestion_share
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -49,16 +51,22 @@ def main(judgments_path: Path, output: Path, no_baselines: bool, details: bool) 
                 baseline.add(docs)
                 systems.append(baseline)
         results = {s.name: run_system(s, judgments) for s in systems}
+        marks = mark_share(Path(tmp) / "index", judgments)
+        suggested = suggestion_share(Path(tmp) / "index")
     text = "\n".join([
         "## Relevance on the fixture corpus", "",
         f"{len(docs)} documents, {len(judgments.queries)} queries (`eval/judgments.json`), one run of "
         "`python -m eval`. Measures from ir-measures (trec_eval definitions, gain = grade).", "",
         table(results, judgments),
+        f"modusearch {marks.line()}.", "",
+        f"modusearch {suggested.line()}.", "",
         f"modusearch analysis: {rate:.0f} documents/s (all analyzer passes of one document, best of 3); "
         f"full rebuild {report.documents} documents in {build_seconds:.2f} s.", ""])
     click.echo(text)
     output.write_text(text, "utf-8")
     if details:
+        for typed, top in suggested.misses:
+            click.echo(f"suggestion miss: {typed!r} → {top!r}", err=True)
         for qid, scores in results["modusearch"].items():
             query = next(q for q in judgments.queries if q.id == qid)
             click.echo(f"{scores['nDCG@10']:.3f} {qid} {query.text}", err=True)

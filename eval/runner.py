@@ -6,6 +6,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -55,6 +56,35 @@ class ModusearchSystem:
 
     def search(self, text: str, limit: int = 10) -> list[str]:
         return [self.keys.get(hit.id, hit.id) for hit in self.index.search(text, per_page=limit).hits]
+
+
+@dataclass(frozen=True)
+class MarkShare:
+    """How many first-page results show why they matched: a mark in the snippet, or anywhere shown
+    (snippet, title or author)."""
+
+    results: int
+    in_snippet: int
+    anywhere: int
+
+    def line(self) -> str:
+        return (f"first-page results with a marked match: {self.in_snippet / max(1, self.results):.3f} in the "
+                f"snippet ({self.in_snippet}/{self.results}), {self.anywhere / max(1, self.results):.3f} in the "
+                f"snippet, title or author ({self.anywhere}/{self.results})")
+
+
+def mark_share(index_path: Path, judgments: Judgments, per_page: int = 10) -> MarkShare:
+    """The marks on the first page of every judged query (indexer/search/snippets.py)."""
+    from indexer import SearchIndex
+
+    index = SearchIndex(index_path, warm=False)
+    results = in_snippet = anywhere = 0
+    for query in judgments.queries:
+        for hit in index.search(query.text, per_page=per_page).hits:
+            results += 1
+            in_snippet += "<mark" in hit.snippet
+            anywhere += "<mark" in hit.snippet + hit.title_html + hit.author_html
+    return MarkShare(results, in_snippet, anywhere)
 
 
 def run_system(system: System, judgments: Judgments) -> Scores:

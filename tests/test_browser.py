@@ -281,3 +281,105 @@ def test_works_with_javascript_off(base_url: str) -> None:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+# -- results that explain themselves (issue 17) ----------------------------------------------------
+
+
+def result_snippets(driver: WebDriver) -> list[dict[str, object]]:
+    return list(driver.execute_script(
+        "return Array.from(document.querySelectorAll('ol.results > li.result'), li => ({"
+        "title: li.querySelector('.result-link').textContent,"
+        "marks: Array.from(li.querySelectorAll('.snippet mark, h2 mark, .author mark'), m => m.textContent),"
+        "twins: Array.from(li.querySelectorAll('.snippet mark.alt'), m => m.textContent),"
+        "snippet: li.querySelector('.snippet').textContent}))"))
+
+
+def test_every_result_shows_the_words_that_made_it_match(browser: WebDriver, base_url: str, shots: Path) -> None:
+    browser.get(base_url + "/")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("세그멘테이션", Keys.ENTER)
+    wait(browser).until(lambda d: len(result_snippets(d)) == 10)
+    results = result_snippets(browser)
+    assert len(results) == 10 and all(r["marks"] for r in results), [r["title"] for r in results if not r["marks"]]
+    fcn = next(r for r in results if "Fully Convolutional" in str(r["title"]))
+    assert "Segmentation" in fcn["twins"]  # the English twin, in its own style
+    assert "모두의연구소 바이오메디컬랩 기술 블로그입니다." not in str(fcn["snippet"])  # no tagline
+    browser.save_screenshot(str(shots / "desktop-snippets.png"))
+    browser.get(base_url + "/search?q=U-Net")
+    first = result_snippets(browser)[0]
+    assert "U-Net" in first["marks"] and "Net" not in first["marks"]
+
+
+def test_choseong_example_chip_and_enter_search_the_completion(browser: WebDriver, base_url: str,
+                                                                shots: Path) -> None:
+    browser.get(base_url + "/")
+    browser.find_element(By.LINK_TEXT, "ㄱㅎㅎㅅ").click()
+    wait(browser).until(lambda d: d.find_elements(By.ID, "choseong-note"))
+    assert "초성 검색: 강화학습" in browser.find_element(By.ID, "choseong-note").text
+    assert int("".join(c for c in browser.find_element(By.ID, "result-count").text.split("·")[0] if c.isdigit())) > 0
+    browser.save_screenshot(str(shots / "desktop-choseong.png"))
+    box = browser.find_element(By.ID, "q")
+    box.clear()
+    type_slowly(browser, box, "ㅍㄹㅅㅋ")
+    box.send_keys(Keys.ENTER)  # no suggestion chosen: Enter searches what was typed
+    wait(browser).until(lambda d: query_of(d.current_url).get("q") == ["ㅍㄹㅅㅋ"])
+    assert "풀잎스쿨" in browser.find_element(By.ID, "choseong-note").text
+    assert browser.find_elements(By.CSS_SELECTOR, "ol.results > li.result")
+
+
+def test_an_empty_search_in_a_lab_browses_it_newest_first(browser: WebDriver, base_url: str, shots: Path) -> None:
+    browser.get(base_url + "/labs/" + "CTRL랩")
+    browser.find_element(By.CSS_SELECTOR, "form.search-form button[type=submit]").click()
+    wait(browser).until(lambda d: "/search" in d.current_url)
+    assert "CTRL랩 문서 3건 · 최신순" in browser.find_element(By.ID, "result-count").text
+    dates = [t.get_attribute("datetime") for t in browser.find_elements(By.CSS_SELECTOR, "ol.results time")]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.results > li.result")) == 3
+    assert dates == sorted(dates, reverse=True)
+    browser.save_screenshot(str(shots / "desktop-browse.png"))
+    browser.get(base_url + "/search?kind=readme")
+    browser.find_element(By.CSS_SELECTOR, ".pagination a[rel=next]").click()
+    wait(browser).until(lambda d: "page=2" in d.current_url)
+    assert query_of(browser.current_url)["kind"] == ["readme"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.results > li.result")) == 10
+
+
+def test_a_word_that_matched_nothing_is_named_with_a_search_without_it(browser: WebDriver, base_url: str,
+                                                                        shots: Path) -> None:
+    browser.get(base_url + "/")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("쿠버네티스 강화학습", Keys.ENTER)
+    wait(browser).until(lambda d: d.find_elements(By.ID, "missing-note"))
+    note = browser.find_element(By.ID, "missing-note")
+    assert "포함되지 않은 단어: 쿠버네티스" in note.text
+    browser.save_screenshot(str(shots / "desktop-missing.png"))
+    note.find_element(By.TAG_NAME, "a").click()
+    wait(browser).until(lambda d: query_of(d.current_url).get("q") == ["강화학습"])
+    assert not browser.find_elements(By.ID, "missing-note")
+
+
+def test_suggestions_rank_complete_and_open_as_a_person_expects(browser: WebDriver, base_url: str,
+                                                                shots: Path) -> None:
+    browser.get(base_url + "/")
+    box = browser.find_element(By.ID, "q")
+    type_slowly(browser, box, "ㅍㄹ")
+    wait(browser).until(lambda d: suggestion_texts(d)[:1] == ["풀잎스쿨"])
+    bold = browser.execute_script("return document.querySelector('#suggestions .sugg-text b').textContent")
+    assert bold == "풀잎"  # the characters the consonants stand for
+    box.clear()
+    type_slowly(browser, box, "U-Net 세그")
+    wait(browser).until(lambda d: suggestion_texts(d)[:1] == ["U-Net 세그멘테이션"])
+    browser.save_screenshot(str(shots / "desktop-suggest-last-word.png"))
+    box.clear()
+    type_slowly(browser, box, "rkdgh")  # 강호…: Hangul typed in the Latin keyboard mode
+    wait(browser).until(lambda d: suggestion_texts(d)[:1] == ["강화학습"])
+    box.clear()
+    type_slowly(browser, box, "deconv")
+    document = "Learning Deconvolution Network for Semantic Segmentation"
+    wait(browser).until(lambda d: document in suggestion_texts(d))
+    for _ in range(suggestion_texts(browser).index(document) + 1):
+        box.send_keys(Keys.ARROW_DOWN)
+    box.send_keys(Keys.ENTER)  # a document suggestion opens the document itself, not a search for its title
+    wait(browser).until(lambda d: d.current_url.rstrip("/").endswith(
+        "/Learning_Deconvolution_Network_for_Semantic_Segmentation"))
+    assert "/search" not in browser.current_url

@@ -17,8 +17,10 @@ def search_url(params: SearchParams, **changes: Any) -> str:
                              **{name: list(params.filters.get(name, [])) for name in FILTER_NAMES}}
     state.update(changes)
     pairs: list[tuple[str, Any]] = []
-    for name in ("q", *FILTER_NAMES, "sort", "page", "per_page"):
+    for name in ("q", *FILTER_NAMES, "sort", "page", "per_page", "spell"):
         value = state.get(name)
+        if name == "spell":  # only ever asked for explicitly ("search instead for …"): spell=0
+            value = "0" if value in ("0", 0, False) else None
         if name == "sort" and value == "relevance":
             continue
         if (name == "page" and value == 1) or (name == "per_page" and value == 10):

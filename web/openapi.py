@@ -48,8 +48,15 @@ _HIT = {
         "kind": {"type": "string", "enum": ["page", "readme", "interview"]},
         "lab": {"type": "string", "description": "The lab the document belongs to."},
         "lang": {"type": "string", "enum": ["ko", "en"]},
-        "snippet": {"type": "string", "description": "HTML: one or two passages, document text escaped, "
-                                                      "matched words in <mark>."},
+        "snippet": {"type": "string", "description": "HTML: one or two passages of the document's text that "
+                                                      "show why it matched, text escaped, the words searched "
+                                                      "(as typed, corrected, stemmed or a compound whole) in "
+                                                      "<mark>, glossary twins in the other language in "
+                                                      "<mark class=\"alt\">. The description stands in only "
+                                                      "when no passage of the text matches."},
+        "title_html": {"type": "string", "description": "The title as HTML, escaped, with the words searched "
+                                                         "marked as in snippet."},
+        "author_html": {"type": "string", "description": "The author as HTML, escaped, marked as in snippet."},
         "score": {"type": "number", "description": "Relevance score (higher is better; not comparable across queries)."},
         "published": {"type": "string", "description": "Publication date (ISO 8601) when known, else empty."},
         "author": {"type": "string"},
@@ -78,6 +85,17 @@ _SEARCH_RESULTS = {
         "did_you_mean": {"type": ["string", "null"], "description": "A spelling suggestion, when there is one."},
         "timed_out": {"type": "boolean", "description": "True when the time limit cut the search short "
                                                         "(results are partial)."},
+        "unmatched": {"type": "array", "items": _STRING,
+                      "description": "Words of the query (as searched, particles left out) that no result "
+                                     "holds; a compound only some results hold in part (학습 of 강화학습) "
+                                     "counts as missing. The results match the other words."},
+        "choseong": {"type": ["object", "null"], "description": "When the query was only initial consonants "
+                                                              "(ㄱㅎㅎㅅ): the completion searched instead "
+                                                              "and other completions.",
+                     "properties": {"typed": _STRING, "searched": _STRING,
+                                    "alternatives": {"type": "array", "items": _STRING}}},
+        "browsing": {"type": "boolean", "description": "True when the query had no words, only filters: the "
+                                                       "results are the filtered documents, newest first."},
     },
 }
 
@@ -124,8 +142,10 @@ def openapi_spec(server: str) -> dict[str, Any]:
                 "summary": "Ranked, highlighted, faceted search results",
                 "parameters": [
                     _param("q", f"The query: words (any may match, more rank higher), \"exact phrase\", -word, "
-                                f"and filters lab:, kind:, lang:. Korean and English. At most {MAX_QUERY_BYTES} "
-                                "characters are used.", _STRING),
+                                "and filters lab:, kind:, lang:. Korean and English; only initial consonants "
+                                "(ㄱㅎㅎㅅ) search their best completion. Empty with filters: the filtered "
+                                f"documents, newest first. At most {MAX_QUERY_BYTES} characters are used.",
+                           _STRING),
                     _param("page", "Page number from 1 (pages past 100 answer as page 100).",
                            {"type": "integer", "minimum": 1, "default": 1}),
                     _param("per_page", "Results per page, 1–50 (larger values are capped at 50).",
@@ -142,7 +162,11 @@ def openapi_spec(server: str) -> dict[str, Any]:
             "/api/suggest": {"get": {
                 "summary": "Completions while typing (titles, labs, repositories, frequent terms)",
                 "description": "Prefix matching on jamo, so a syllable still being composed matches (풀이 → 풀잎스쿨); "
-                               "a query of initial consonants matches 초성 (ㄱㅎㅎㅅ → 강화학습); English by prefix.",
+                               "a query of initial consonants matches 초성 (ㄱㅎㅎㅅ → 강화학습); English by prefix. "
+                               "The last word of a longer query is completed with the words before it kept "
+                               "(U-Net 세그 → U-Net 세그멘테이션); keys typed in the wrong keyboard mode are "
+                               "completed too (rkdgh → 강화학습). Labs, programme names and whole compounds "
+                               "come before common words.",
                 "parameters": [
                     _param("q", f"What has been typed so far (first {MAX_SUGGEST_CHARS} characters used).", _STRING),
                     _param("limit", "At most this many suggestions, from 1 (more than 20 are capped at 20).",
@@ -167,7 +191,13 @@ def openapi_spec(server: str) -> dict[str, Any]:
                                             "count": {"type": "integer", "description": "Documents it occurs in."},
                                             "lab": {"type": "string"},
                                             "url": {"type": "string", "description": "The document (titles, repos): "
-                                                                                     "an http(s) address or empty."},
+                                                                                     "an http(s) address or empty; "
+                                                                                     "a document suggestion opens it."},
+                                            "match": {"type": "array", "items": {"type": "integer"},
+                                                      "minItems": 2, "maxItems": 2,
+                                                      "description": "[start, end): the characters of text "
+                                                                     "(code points) that what was typed stands "
+                                                                     "for, to show in bold."},
                                         }}}}}}}}, **_errors(400, 414, 503)},
             }},
             "/api/related": {"get": {

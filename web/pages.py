@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from indexer import IndexNotFound, SchemaMismatch
+from indexer import IndexNotFound, SchemaMismatch, SearchResults
 from web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
-from web.links import safe_next
+from web.links import page_count, safe_next, search_url
 from web.params import related_params, search_params
 from web.search import run_search, search_index
 from web.status import empty_collection
@@ -26,7 +26,7 @@ def search_page() -> ResponseReturnValue:
     params = search_params(request.args)
     index = search_index(current_app)
     try:
-        if params.q.strip():
+        if params.q.strip() or params.filters:  # filters alone browse
             results = run_search(index, params)
             labs = index.labs() if not results.hits else []
         else:
@@ -36,8 +36,21 @@ def search_page() -> ResponseReturnValue:
         reason = "unavailable_rebuild" if isinstance(exc, SchemaMismatch) else "unavailable_no_index"
         return render_template("search.html", params=params, results=None, labs=[], unavailable=reason,
                                examples=EXAMPLES, collection=None), 503
+    if results is not None and not results.hits and results.total and results.page > 1:
+        # past the last page (page=9 of 2): the last page instead
+        return redirect(search_url(params, page=page_count(results.total, results.per_page)), code=302)
     return render_template("search.html", params=params, results=results, labs=labs, unavailable=None,
-                           examples=EXAMPLES, collection=empty_collection(index))
+                           examples=EXAMPLES, collection=empty_collection(index),
+                           without_missing=without_words(params.q, results))
+
+
+def without_words(query: str, results: SearchResults | None) -> str:
+    """The query searched, without the words that matched nothing (the "search without them" link)."""
+    if results is None or not results.unmatched:
+        return ""
+    base = results.corrected or query
+    kept = [w for w in base.split() if not any(missing in w for missing in results.unmatched)]
+    return " ".join(kept)
 
 
 @bp.get("/labs")
@@ -61,10 +74,10 @@ def related_page() -> ResponseReturnValue:
     doc_id, limit = related_params(request.args)
     index = search_index(current_app)
     documents = index.related(doc_id, limit=limit)
-    if documents is None:
+    source = index.document(doc_id)
+    if documents is None or source is None:
         abort(404, description="No such document.")
-    title = request.args.get("title", "")[:200]
-    return render_template("related.html", documents=documents, title=title or doc_id)
+    return render_template("related.html", documents=documents, source=source)
 
 
 @bp.get("/ui-language")

@@ -17,8 +17,8 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, LowercaseFilter
 
 from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
-from indexer.analysis.english import EnglishStemFilter
-from indexer.analysis.keyboard import decompose, hangul_to_latin, latin_to_hangul
+from indexer.analysis.english import EnglishStemFilter, index_form
+from indexer.analysis.keyboard import decompose, hangul_to_latin, keys_as_hangul, latin_to_hangul
 from indexer.analysis.korean import KoreanTokenizer, morphemes
 from indexer.analysis.normalize import fold_width, normalize_query
 from indexer.analysis.nouns import dictionary_words, is_noun, noun_phrases
@@ -51,8 +51,10 @@ __all__ = [
     "dictionary_words",
     "fold_width",
     "hangul_to_latin",
+    "index_form",
     "index_terms",
     "is_noun",
+    "keys_as_hangul",
     "latin_to_hangul",
     "morphemes",
     "normalize_query",

@@ -105,6 +105,19 @@ def latin_to_hangul(word: str) -> str | None:
     return hangul
 
 
+def keys_as_hangul(word: str) -> str | None:
+    """What the Latin keys of ``word`` type in Hangul mode so far, a syllable still being composed
+    included (rkdgh → 강호, on the way to 강화); None unless it makes at least one syllable.
+
+    >>> keys_as_hangul("rkdg"), keys_as_hangul("seg")
+    ('강ㅎ', None)
+    """
+    if not _LATIN_WORD.match(word):
+        return None
+    hangul = compose("".join(_KEYS.get(c, _KEYS.get(c.lower(), "")) for c in word))
+    return hangul if any("\uac00" <= c <= "\ud7a3" for c in hangul) else None
+
+
 def hangul_to_latin(word: str) -> str | None:
     """What ``word`` spells when the keys were meant in Latin mode; None if it holds other characters."""
     keys = []

@@ -35,6 +35,21 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+#: The prior of a listing page (its place below content is kept by indexer/search/tiers.py).
+LISTING_RANK = 0.5
+#: Link density above which a page crawled before listings were detected counts as one.
+LISTING_DENSITY = 0.5
+
+
+def is_listing(extra: dict[str, Any]) -> bool:
+    """A listing page: as the crawler detected it from the page's structure (``page_type``); for a page
+    crawled before it did, by the share of its text that is link text."""
+    page_type = extra.get("page_type")
+    if page_type in ("listing", "content"):
+        return page_type == "listing"
+    return min(1.0, max(0.0, _number(extra.get("link_density")))) > LISTING_DENSITY
+
+
 def to_fields(doc: Document) -> dict[str, Any]:
     extra = doc.extra or {}
     repo = extra.get("repo", "")
@@ -70,10 +85,13 @@ def to_fields(doc: Document) -> dict[str, Any]:
     # Listings (home, tag, author pages) repeat every post's summary; they should not outrank the posts.
     # Their headings are other pages' titles, so they count as body text there.
     density = min(1.0, max(0.0, _number(extra.get("link_density"))))
+    listing = is_listing(extra)
+    fields["page_type"] = "listing" if listing else "content"
     rank = 1.0
     if density > 0.3:
         rank = max(0.25, 1.0 - density)
-    if density > 0.5:
+    if listing:
+        rank = min(rank, LISTING_RANK)
         fields["headings"] = ""
         fields["title_bigram"] = doc.title
     if len(doc.text) < 80:  # a README that is little more than its name

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,14 +26,17 @@ from indexer.search import query as userquery
 from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
 from indexer.search.expand import expand as _expand
-from indexer.search.results import Hit, SearchResults
+from indexer.search.highlight import Marks
+from indexer.search.initials import complete_initials
+from indexer.search.results import Choseong, Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
-from indexer.search.snippets import make_snippet
+from indexer.search.snippets import make_snippet, mark_text
+from indexer.search.tiers import Tiers
 from indexer.spelling import check as spelling_check
 from indexer.spelling import lexicon_for
 from indexer.storage import READ_ERRORS, Generation, LiveIndex, ThreadSearchers
-from indexer.suggest import Suggestion, suggester_for
+from indexer.suggest import Suggestion, complete, suggester_for
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +66,12 @@ def _reads_index(method: _Method) -> _Method:
 @dataclass
 class QueryPlan:
     query: Any  # the Whoosh query object that is scored (indexer/search/query.py builds it); None: nothing to search
-    typed: Any  # the words as typed (for highlighting)
+    typed: Any  # the words as typed
     filters: dict[str, list[str]]
     check: Any  # the spelling check (indexer/spelling/corrections.py), when it ran
+    marks: Marks = dataclasses.field(default_factory=Marks)  # what snippets mark (indexer/search/highlight.py)
+    filter_query: Any = None  # the filters alone (what a search without words browses)
+    tiers: Tiers = dataclasses.field(default_factory=Tiers)  # what ranks first (indexer/search/tiers.py)
 
 
 class SearchIndex:
@@ -118,7 +125,7 @@ class SearchIndex:
             key = (generation.path.name, text, limit)
             found = self.suggest_cache.get(key)
             if found is None:
-                found = tuple(suggester_for(generation.index).suggest(text, limit))
+                found = tuple(complete(suggester_for(generation.index), text, limit))
                 self.suggest_cache.put(key, found)
             return list(found)
 
@@ -127,6 +134,12 @@ class SearchIndex:
         """Documents like ``doc_id``; None when it is not in the index."""
         with self.live.held() as generation:
             return _related.related(generation.index, doc_id, limit)
+
+    @_reads_index
+    def document(self, doc_id: str) -> _related.DocSummary | None:
+        """One document's summary (title, URL, kind …) by id; None when it is not in the index."""
+        with self.live.held() as generation:
+            return _related.document(generation.index, doc_id)
 
     @_reads_index
     def labs(self) -> list[_related.LabSummary]:
@@ -160,19 +173,21 @@ class SearchIndex:
         for name, values in (filters or {}).items():
             all_filters.setdefault(name, []).extend(v for v in values if v)
         if parsed.empty:
-            return QueryPlan(None, None, all_filters, None)
+            return QueryPlan(None, None, all_filters, None, filter_query=userquery.filter_query(all_filters))
         lexicon = lexicon_for(generation.index)
         check = spelling_check(parsed.text, lexicon) if correct else None
         if check is not None:
             parsed = dataclasses.replace(parsed, text=check.text)  # slips and unknown words corrected (reported)
         with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
-        whoosh_query = userquery.build(parsed, _expand(parsed.text), with_bigrams=with_bigrams)
-        # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
+        expansions = _expand(parsed.text)
+        whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams)
         typed_query = userquery.build(parsed, with_bigrams=False)
         filter_query = userquery.filter_query(all_filters)
         # Filters join the query as zero-weight terms (documents must have them; they add no score).
         scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
-        return QueryPlan(scored_query, typed_query, all_filters, check)
+        marks, tiers = _explained(parsed.text, with_bigrams)
+        return QueryPlan(scored_query, typed_query, all_filters, check, marks=marks, filter_query=filter_query,
+                         tiers=tiers)
 
     @_reads_index
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
@@ -188,10 +203,20 @@ class SearchIndex:
             return dataclasses.replace(cached, took_ms=_ms(started))
         page = min(max(1, page), MAX_PAGE)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
-        plan = self.plan(raw_query, filters, correct=correct, generation=generation)
-        if plan.query is None:
+        choseong = self._initials(raw_query, generation) if correct else None
+        if choseong is not None:  # ㄱㅎㅎㅅ: search its best completion, keep the filters typed with it
+            parsed = userquery.parse(raw_query)
+            filters = {**{k: list(v) for k, v in (filters or {}).items()}}
+            for name, values in parsed.filters.items():
+                filters.setdefault(name, []).extend(values)
+            searched = choseong.searched
+        else:
+            searched = raw_query
+        plan = self.plan(searched, filters, correct=correct, generation=generation)
+        if plan.query is None and not plan.filters:
             return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=plan.filters)
         check = plan.check
+        unmatched: list[str] = []
         with self._reading(generation) as searcher:
             table, postings = generation.tables(searcher)
             wanted = page * per_page
@@ -199,18 +224,23 @@ class SearchIndex:
                             candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=time.monotonic() + self.time_limit)
             timed_out = False
             try:
-                scored = scorer.evaluate(plan.query)
+                scored = scorer.evaluate(plan.query if plan.query is not None else plan.filter_query)
             except SearchTimeout:
                 timed_out = True
                 logger.warning("query %r hit the %.1f s time limit", raw_query[:80], self.time_limit)
                 scored = scorer.nothing()
             final = scored.scores * table.prior
-            if sort == "date":
-                ranked = rank_by(table.published, scored.matched, wanted)
+            if plan.query is None:  # filters only: browse, newest first (undated and listings last)
+                ranked = rank_by(table.published + np.where(table.listing, -(2**62), 0)
+                                 if table.listing is not None else table.published, scored.matched, wanted)
             else:
-                ranked = rank(final, scored.matched, wanted)
-            marked = highlight_terms(plan.typed)
-            hits = [self._hit(searcher, int(doc), float(final[doc]), marked)
+                ordering = plan.tiers.apply(scorer, final, scored.matched, table.listing, wanted)
+                unmatched = ordering.unmatched
+                if sort == "date":
+                    ranked = rank_by(table.published, scored.matched, wanted)
+                else:
+                    ranked = rank(ordering.keys, scored.matched, wanted)
+            hits = [self._hit(searcher, int(doc), float(final[doc]), plan.marks)
                     for doc in ranked[(page - 1) * per_page: wanted]]
             matched = np.flatnonzero(scored.matched)
             facet_counts = {name: table.facets[name].counts(matched) if name in table.facets else {}
@@ -220,30 +250,40 @@ class SearchIndex:
         found = SearchResults(raw_query, total, page, per_page, _ms(started), hits, facets=facet_counts,
                               filters=plan.filters, timed_out=timed_out,
                               corrected=check.corrected if check else None,
-                              suggestion=check.suggestion if check else None)
+                              suggestion=check.suggestion if check else None,
+                              unmatched=unmatched, choseong=choseong, browsing=plan.query is None)
         if not timed_out:
             self.results_cache.put(cache_key, found)
         return found
 
-    def _hit(self, searcher: Any, docnum: int, score: float, marked: frozenset[str]) -> Hit:
+    def _initials(self, raw_query: str, generation: Generation) -> Choseong | None:
+        """The completion to search when the query's words are only initial consonants (ㄱㅎㅎㅅ)."""
+        parsed = userquery.parse(raw_query)
+        if parsed.phrases or parsed.excluded or not parsed.text.strip():
+            return None
+        return complete_initials(parsed.text, suggester_for(generation.index))
+
+    def _hit(self, searcher: Any, docnum: int, score: float, marks: Marks) -> Hit:
         stored = searcher.stored_fields(docnum)
+        title, author = stored.get("title", ""), stored.get("author", "")
         return Hit(
             id=stored.get("id", ""), url=stored.get("url", ""), title=stored.get("title", ""),
             kind=stored.get("kind", ""), lab=stored.get("lab", ""), lang=stored.get("lang", ""),
-            snippet=make_snippet(stored.get("body", ""), marked, fallback=stored.get("description", "")),
+            snippet=make_snippet(stored.get("body", ""), marks, fallback=stored.get("description", "")),
             score=score, published=stored.get("published_text", ""),
             author=stored.get("author", ""), description=stored.get("description", ""),
             extra=stored.get("extra") or {},
+            title_html=mark_text(title, marks), author_html=mark_text(author, marks) if author else "",
         )
 
 
-def highlight_terms(whoosh_query: Any) -> frozenset[str]:
-    """The words a snippet marks: the query's terms in the text fields."""
-    terms = set()
-    for fieldname, text in whoosh_query.iter_all_terms():
-        if fieldname in ("body", "title", "headings", "description"):
-            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return frozenset(terms)
+@lru_cache(maxsize=1024)
+def _explained(text: str, with_bigrams: bool) -> tuple[Marks, Tiers]:
+    """What the snippets mark and what ranks first for the words searched (both depend on the text
+    alone: its analysis and its glossary concepts), built once per text."""
+    expansions = _expand(text)
+    marks = Marks.of(text, expansions)
+    return marks, Tiers.of(marks, expansions, with_bigrams=with_bigrams)
 
 
 def _ms(started: float) -> float:

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from indexer.analysis import is_noun
 from indexer.storage import FieldFacet
 
-__all__ = ["DocSummary", "LabSummary", "key_terms", "lab_documents", "labs", "related", "stats"]
+__all__ = ["DocSummary", "LabSummary", "document", "key_terms", "lab_documents", "labs", "related", "stats"]
 
 KINDS = ("page", "readme", "interview")
 _KEY_FIELD = "body"
@@ -66,13 +66,22 @@ class LabSummary:
 
 
 def related(whoosh_index: Any, doc_id: str, limit: int = 5) -> list[DocSummary] | None:
-    """Documents most like ``doc_id`` by its characteristic body terms; None if there is no such document."""
+    """Content documents most like ``doc_id`` by its characteristic body terms (listings, which repeat
+    other pages' summaries, are left out); None if there is no such document."""
     with whoosh_index.searcher() as searcher:
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return None
-        hits = searcher.more_like(docnum, _KEY_FIELD, top=limit, numterms=12, normalize=True)
+        hits = searcher.more_like(docnum, _KEY_FIELD, top=limit, numterms=12, normalize=True,
+                                  filter=wq.Term("page_type", "content"))
         return [DocSummary.from_stored(hit.fields(), float(hit.score or 0.0)) for hit in hits]
+
+
+def document(whoosh_index: Any, doc_id: str) -> DocSummary | None:
+    """One document's summary by id; None if there is no such document."""
+    with whoosh_index.searcher() as searcher:
+        stored = searcher.document(id=doc_id)
+        return DocSummary.from_stored(stored) if stored is not None else None
 
 
 def labs(whoosh_index: Any) -> list[LabSummary]:

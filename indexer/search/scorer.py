@@ -88,6 +88,18 @@ class Scorer:
         """Scores and matches of ``query`` over every document."""
         return self._eval(query, None)
 
+    def ids(self, fieldname: str, text: str) -> np.ndarray:
+        """The (sorted, global) numbers of the live documents that hold a term; empty when none."""
+        found = self._postings(fieldname, text)
+        return found.ids if found is not None else np.zeros(0, dtype=np.int64)
+
+    def matches(self, query: Any, within: np.ndarray | None = None) -> np.ndarray:
+        """Whether ``query`` matches each document (phrases are checked only among ``within``, if given)."""
+        part = self._eval(query, within)
+        matched = part.matched.copy()
+        self.release(part)
+        return matched
+
     def nothing(self) -> Scored:
         """No matches (what a timed-out search reports)."""
         return self._empty()

@@ -1,115 +1,234 @@
-"""Snippets without re-analysing documents: query terms are found in the stored text by pattern.
+"""Snippets that show why a document matched, cut from its stored text around the matches of the query's
+terms (:mod:`indexer.search.matches` finds them, without analysing the text again).
 
-Index terms are nouns and stems that occur literally in the text (세그멘테이션 inside 세그멘테이션을,
-``segment`` at the start of ``segmentation``), so a case-insensitive search for each term, widened to
-the end of a Latin word, marks the right characters at a fraction of the cost of a full analysis.
+The passage shown is the window that explains most: every query word counts once (a compound found whole
+or spaced counts more than one of its parts alone, a glossary twin nearly as much as a typed word), then
+the number of matches. A second passage is added only when it shows another word, or a word better, and
+does not repeat the first. Cuts fall between words. Only when no passage of the body matches does the
+description (often the site's tagline) stand in, marked if it matches, and after it the start of the body.
+
+Output is escaped HTML: typed words (and corrected or stemmed forms) in ``<mark>``, glossary twins in
+``<mark class="alt">``.
 """
 from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
-from itertools import islice
+
+from indexer.search.highlight import Marks
+from indexer.search.matches import MAX_ANALYSED, PART, TWIN, WHOLE, Span, analysed_spans, matcher_for
+
+__all__ = ["SNIPPET_CHARS", "make_snippet", "mark_text"]
 
 SNIPPET_CHARS = 220
 MAX_FRAGMENTS = 2
-#: Matches looked at per document: enough to pick good windows, bounded for very long documents.
-MAX_SPANS = 200
+#: How far before its first match a passage starts, and how far a cut may move to fall between words.
+LEAD = 40
+WORD_SLACK = 24
+
+# -- choosing passages ----------------------------------------------------------------------------
 
 
-def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    return _compiled(frozenset(terms))
+def _worth(spans: list[Span]) -> int:
+    """How much a passage explains: each query word or concept once, at its best; then how many whole
+    words and twins it shows; then how many parts."""
+    best: dict[int, int] = {}
+    for span in spans:
+        best[span.group] = max(best.get(span.group, 0), span.value)
+    strong = sum(1 for span in spans if span.value > PART)
+    return sum(best.values()) * 100 + min(strong, 9) * 10 + min(len(spans) - strong, 9)
 
 
-@lru_cache(maxsize=256)
-def _compiled(terms: frozenset[str]) -> re.Pattern[str] | None:
-    """One pattern per set of terms (the hits of one search share it)."""
-    words = sorted({t for t in terms if t and (len(t) > 1 or not t.isascii())}, key=lambda w: (-len(w), w))
-    if not words:
+def _best_window(spans: list[Span], taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The (first, last) span indexes of the best window of SNIPPET_CHARS outside the ``taken`` ranges.
+
+    One pass with a sliding end: the window's matches are counted per (word, value) as they enter and
+    leave, and a word's best value is looked at again only when its counts change, so each window's worth
+    (as :func:`_worth` computes it) costs a few operations."""
+    free = [s for s in spans if not any(s.start < e and s.end > b for b, e in taken)] if taken else spans
+    index = {id(s): n for n, s in enumerate(spans)} if taken else None
+    counts: dict[tuple[int, int], int] = {}
+    best_of: dict[int, int] = {}  # word → its best value inside the window
+    coverage = strong = 0
+    best: tuple[int, int, int] | None = None  # (worth, first, last) as indexes of ``free``
+    last = -1  # the last index of ``free`` inside the window
+    size = len(free)
+    for k, first in enumerate(free):
+        limit = first.start + SNIPPET_CHARS - LEAD
+        while last + 1 < size and (last + 1 == k or free[last + 1].end <= limit):
+            last += 1
+            entering = free[last]
+            key = (entering.group, entering.value)
+            counts[key] = counts.get(key, 0) + 1
+            if entering.value > PART:
+                strong += 1
+            if entering.value > best_of.get(entering.group, 0):
+                coverage += entering.value - best_of.get(entering.group, 0)
+                best_of[entering.group] = entering.value
+        worth = coverage * 100 + min(strong, 9) * 10 + min(last - k + 1 - strong, 9)
+        if best is None or worth > best[0]:
+            best = (worth, k, last)
+        key = (first.group, first.value)
+        counts[key] -= 1
+        if first.value > PART:
+            strong -= 1
+        if not counts[key] and best_of.get(first.group) == first.value:
+            group = first.group
+            value = WHOLE if counts.get((group, WHOLE)) else TWIN if counts.get((group, TWIN)) \
+                else PART if counts.get((group, PART)) else 0
+            coverage += value - first.value
+            best_of[group] = value
+    if best is None:
         return None
-    alternatives = []
-    for word in words:
-        escaped = re.escape(word)
-        # A Latin stem matches the whole word it starts (segment → segmentation); Hangul matches as is.
-        alternatives.append(rf"\b{escaped}[a-z0-9]*" if word.isascii() and word[0].isalnum() else escaped)
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    if index is None:
+        return best[1], best[2]
+    return index[id(free[best[1]])], index[id(free[best[2]])]
 
 
-def _windows(spans: list[tuple[int, int, str]], length: int) -> list[tuple[int, int]]:
-    """Up to two non-overlapping windows covering the most distinct matched terms."""
-    chosen: list[tuple[int, int]] = []
-    remaining = spans
-    for _ in range(MAX_FRAGMENTS):
-        best = _best_window(remaining)
-        if best is None:
+def _cut(text: str, first: Span, last: Span, floor: int) -> tuple[int, int]:
+    """The passage around spans ``first``…``last``: LEAD characters before, SNIPPET_CHARS long, both ends
+    moved to the nearest space (within WORD_SLACK), never before ``floor`` or inside a match."""
+    start = max(floor, first.start - LEAD)
+    if floor == 0 and first.start <= LEAD + WORD_SLACK:
+        start = 0  # close to the beginning: show it from the beginning
+    if start > floor and not text[start - 1].isspace():
+        back = _space_before(text, start, max(floor, start - WORD_SLACK))
+        ahead = _space_after(text, start, first.start)
+        start = back + 1 if back is not None else ahead + 1 if ahead is not None else start
+    end = max(last.end, min(len(text), start + SNIPPET_CHARS))
+    if end < len(text) and not text[end].isspace():
+        ahead = _space_after(text, end, end + WORD_SLACK)
+        back = _space_before(text, end, last.end)
+        end = ahead if ahead is not None else back if back is not None else end
+    return start, end
+
+
+def _space_before(text: str, index: int, low: int) -> int | None:
+    """The last whitespace in ``text[low:index]``."""
+    for at in range(index - 1, low - 1, -1):
+        if text[at].isspace():
+            return at
+    return None
+
+
+def _space_after(text: str, index: int, high: int) -> int | None:
+    """The first whitespace in ``text[index:high]``."""
+    for at in range(index, min(high, len(text))):
+        if text[at].isspace():
+            return at
+    return None
+
+
+def _render(text: str, start: int, end: int, spans: list[Span]) -> str:
+    out: list[str] = []
+    cursor = start
+    for span in spans:
+        if span.start < start or span.end > end or span.start < cursor:
+            continue
+        out.append(html.escape(text[cursor:span.start]))
+        attribute = ' class="alt"' if span.twin else ""
+        out.append(f"<mark{attribute}>{html.escape(text[span.start:span.end])}</mark>")
+        cursor = span.end
+    out.append(html.escape(text[cursor:end]))
+    fragment = " ".join("".join(out).split())
+    # marks that touch become one (강화|학습 → 강화학습): typed after typed, twin after twin
+    fragment = fragment.replace("</mark><mark>", "")
+    fragment = re.sub(r'(<mark class="alt">[^<]*)</mark><mark class="alt">', r"\1", fragment)
+    return ("…" if start > 0 else "") + fragment + ("…" if end < len(text) else "")
+
+
+def _words(fragment: str) -> set[tuple[str, ...]]:
+    plain = re.sub(r"<[^>]+>", "", fragment).split()
+    return {tuple(plain[i:i + 3]) for i in range(max(1, len(plain) - 2))}
+
+
+def _repeats(fragment: str, earlier: list[str]) -> bool:
+    """Whether ``fragment`` mostly says what an earlier one said (listings repeat their summaries)."""
+    mine = _words(fragment)
+    return any(len(mine & _words(other)) * 2 >= len(mine) for other in earlier)
+
+
+def _passages(text: str, spans: list[Span]) -> str:
+    """Up to MAX_FRAGMENTS passages, in text order; passages that touch are shown as one."""
+    tried: list[tuple[int, int]] = []  # every range looked at (none is tried twice)
+    kept: list[tuple[int, int]] = []
+    rendered: list[str] = []
+    shown: list[Span] = []
+    for _ in range(MAX_FRAGMENTS + 1):  # one more try when a passage repeats an earlier one
+        if len(kept) == MAX_FRAGMENTS:
             break
-        start = max(0, best - 40)
-        end = min(length, start + SNIPPET_CHARS)
-        chosen.append((start, end))
-        remaining = [s for s in remaining if s[1] <= start or s[0] >= end]
-        if not remaining:
+        if kept and not _more_to_show(spans, tried, shown):
+            break  # every word is shown at its best already: one passage says it
+        window = _best_window(spans, tried)
+        if window is None:
             break
-    return sorted(chosen)
-
-
-def _best_window(spans: list[tuple[int, int, str]]) -> int | None:
-    """Where the best window starts: the span whose window holds the most distinct terms, then the most
-    matches (the first such span on ties). Matches come in text order, so one pass with a sliding end."""
-    best: tuple[int, int] | None = None  # (score, start)
-    inside: Counter[str] = Counter()
-    j = 0
-    for i, (start, _end, _t) in enumerate(spans):
-        window_end = start + SNIPPET_CHARS
-        while j < len(spans) and spans[j][1] <= window_end:
-            inside[spans[j][2].lower()] += 1
-            j += 1
-        if j > i:
-            score = len(inside) * 10 + (j - i)
-            if best is None or score > best[0]:
-                best = (score, start)
-            term = spans[i][2].lower()
-            inside[term] -= 1
-            if not inside[term]:
-                del inside[term]
+        first, last = window
+        members = spans[first:last + 1]
+        if kept and _worth(shown + members) // 100 <= _worth(shown) // 100:
+            break  # it would show no other word, and no word better
+        floor = max((e for _, e in tried if e <= spans[first].start), default=0)
+        start, end = _cut(text, spans[first], spans[last], floor)
+        end = min([end, *(b for b, _ in tried if b >= spans[last].end)])
+        tried.append((start, end))
+        fragment = _render(text, start, end, spans)
+        if _repeats(fragment, rendered):
+            continue
+        kept.append((start, end))
+        rendered.append(fragment)
+        shown += members
+    done = dict(zip(kept, rendered, strict=True))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(kept):
+        if merged and not text[merged[-1][1]:start].strip():
+            merged[-1] = (merged[-1][0], end)
         else:
-            j = i + 1  # a match longer than a window: it is a window of its own
-            if best is None or 0 > best[0]:
-                best = (0, start)
-    return best[1] if best is not None else None
+            merged.append((start, end))
+    return " ".join(done.get(piece) or _render(text, *piece, spans) for piece in merged)
 
 
-def make_snippet(text: str, terms: Iterable[str], fallback: str = "") -> str:
-    """Escaped HTML with ``<mark>`` around matched terms; the start of the text when nothing matches."""
-    pattern = _pattern(terms)
-    found = islice(pattern.finditer(text), MAX_SPANS) if pattern else ()
-    spans = [(m.start(), m.end(), m.group(0)) for m in found]
-    if not spans:
-        plain = fallback or text
-        cut = plain[:SNIPPET_CHARS]
-        return html.escape(" ".join(cut.split()) + ("…" if len(plain) > SNIPPET_CHARS else ""))
-    pieces = []
-    for start, end in _windows(spans, len(text)):
-        start = _word_start(text, start)
-        out, cursor = [], start
-        for s, e, _ in spans:
-            if s < start or e > end:
-                continue
-            out.append(html.escape(text[cursor:s]))
-            out.append(f'<mark>{html.escape(text[s:e])}</mark>')
-            cursor = e
-        out.append(html.escape(text[cursor:end]))
-        fragment = " ".join("".join(out).split()).replace("</mark><mark>", "")
-        prefix = "…" if start > 0 else ""
-        suffix = "…" if end < len(text) else ""
-        pieces.append(prefix + fragment + suffix)
-    return " ".join(pieces)
+def _more_to_show(spans: list[Span], tried: list[tuple[int, int]], shown: list[Span]) -> bool:
+    """Whether a match outside the passages tried shows a word not shown yet, or better than shown."""
+    best: dict[int, int] = {}
+    for span in shown:
+        if span.value > best.get(span.group, 0):
+            best[span.group] = span.value
+    return any(span.value > best.get(span.group, 0) and not any(span.start < e and span.end > b for b, e in tried)
+               for span in spans)
 
 
-def _word_start(text: str, index: int) -> int:
-    while 0 < index < len(text) and not text[index - 1].isspace() and index > 0:
-        index -= 1
-        if index and text[index - 1].isspace():
-            break
-    return index
+def _lead(text: str) -> str:
+    """The start of ``text``, cut between words, as escaped HTML without marks."""
+    plain = " ".join(text.split())
+    if len(plain) <= SNIPPET_CHARS:
+        return html.escape(plain)
+    cut = plain.rfind(" ", SNIPPET_CHARS - WORD_SLACK, SNIPPET_CHARS + 1)
+    return html.escape(plain[:cut if cut > 0 else SNIPPET_CHARS]) + "…"
+
+
+def make_snippet(text: str, marks: Marks | Iterable[str], fallback: str = "") -> str:
+    """Escaped HTML: the passages of ``text`` that show the ``marks`` (or bare index terms), marked; when
+    none matches, ``fallback`` (the description) if it matches; then the pieces of the query's Hangul words
+    the bigram field matched, in the text and then the description; else the start of the text."""
+    if not isinstance(marks, Marks):
+        marks = Marks.from_terms(marks)
+    matcher = matcher_for(marks)
+    for source in (text, fallback):
+        spans = matcher.spans(source) if source else []
+        if spans:
+            return _passages(source, spans)
+    spans = analysed_spans(text[:MAX_ANALYSED], marks)  # a verb or an ending the text inflects (배웠다)
+    if spans:
+        return _passages(text, spans)
+    pieces = matcher_for(marks, True)
+    for source in (text, fallback):
+        spans = pieces.spans(source) if source else []
+        if spans:
+            return _passages(source, spans)
+    return _lead(text or fallback)
+
+
+def mark_text(text: str, marks: Marks) -> str:
+    """All of ``text`` (a title, an author) as escaped HTML with the query's terms marked."""
+    spans = matcher_for(marks).spans(text)
+    return _render(text, 0, len(text), spans) if spans else html.escape(text)

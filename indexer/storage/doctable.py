@@ -48,6 +48,9 @@ class DocTable:
     prior: np.ndarray  # float32 multiplier per document (doc_rank / 100; 1 where unset)
     published: np.ndarray  # int64 sort key per document (0 where unknown)
     facets: dict[str, Facet] = field(default_factory=dict)
+    #: bool per document: a listing page (home, tag, author, archive: ``page_type`` "listing"), ranked
+    #: below content (indexer/search/tiers.py); None for an index without the column
+    listing: np.ndarray | None = None
 
     @classmethod
     def load(cls, searcher: Any) -> DocTable:
@@ -72,7 +75,9 @@ class DocTable:
         raw = np.array([v or 0 for v in _column(reader, "published", size, 0, translate=False)], dtype=np.uint64)
         published = np.where(raw >= 2**63, 0, raw).astype(np.int64)  # the largest value marks "no date"
         facets = {name: _facet(_column(reader, name, size, "", translate=True)) for name in FACET_FIELDS}
-        return cls(size, live, lengths, average, prior, published, facets)
+        listing = np.array([v == "listing" for v in _column(reader, "page_type", size, "", translate=True)],
+                           dtype=bool)
+        return cls(size, live, lengths, average, prior, published, facets, listing)
 
 
 def _leaves(reader: Any) -> list[tuple[Any, int]]:

@@ -10,7 +10,8 @@ from indexer.storage.whoosh_internals import CompactPositions, IndexCodec
 #: 3: positions only on the phrase fields, stored as packed arrays; segments written by IndexCodec.
 #: 4: posting blocks of 1,024 packed as arrays (indexer/storage/blocks.py).
 #: 5: the codec classes pickled into every index moved to the storage package (same bytes otherwise).
-SCHEMA_VERSION = 5
+#: 6: ``page_type`` ("listing" for home, tag, author and archive pages, else "content").
+SCHEMA_VERSION = 6
 
 #: Searched fields and their weight for the words the user typed (BM25F).
 FIELD_WEIGHTS: dict[str, float] = {
@@ -66,5 +67,6 @@ def build_schema() -> Schema:
         extra=STORED(),
         stars=NUMERIC(stored=True),
         doc_rank=NUMERIC(int, bits=32, stored=False, sortable=True),  # prior × 100
+        page_type=ID(stored=True, sortable=True),  # "listing" or "content"
         tags=KEYWORD(stored=True, commas=True, lowercase=True),
     )

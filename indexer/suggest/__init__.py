@@ -10,7 +10,9 @@ and :mod:`indexer.operations` (writing and patching the file).
 """
 from __future__ import annotations
 
+from indexer.suggest.complete import complete
 from indexer.suggest.entries import Suggestion
+from indexer.suggest.keys import choseong, is_choseong_query
 from indexer.suggest.store import patch_suggestions, read_sources, read_stats, write_suggestions
 from indexer.suggest.suggester import suggester_for
 from indexer.suggest.terms import DocSource, SuggestionData, TermStats, document_terms, gather, term_text, with_terms
@@ -20,8 +22,11 @@ __all__ = [
     "Suggestion",
     "SuggestionData",
     "TermStats",
+    "choseong",
+    "complete",
     "document_terms",
     "gather",
+    "is_choseong_query",
     "patch_suggestions",
     "read_sources",
     "read_stats",

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-__all__ = ["choseong", "entry_keys", "is_choseong_query", "jamo", "plain_key"]
+__all__ = ["choseong", "entry_keys", "is_choseong_query", "jamo", "plain_key", "word_starts"]
 
 _S_BASE, _S_LAST = 0xAC00, 0xD7A3
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -92,7 +92,7 @@ def entry_keys(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]
     """(jamo key, word position) of every word start of ``text``, and its (초성 key, word position)s."""
     keys: list[tuple[str, int]] = []
     initials: list[tuple[str, int]] = []
-    for position, start in enumerate(_word_starts(text)):
+    for position, start in enumerate(word_starts(text)):
         tail = text[start:]
         keys.append((plain_key(tail), position))
         for liaison in (False, True):
@@ -102,7 +102,7 @@ def entry_keys(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]
     return keys, initials
 
 
-def _word_starts(text: str) -> Iterator[int]:
+def word_starts(text: str) -> Iterator[int]:
     """Where each word of ``text`` starts (also after / _ - . and between a Latin run and Hangul)."""
     previous: str | None = None  # the script of the previous character, None when it is no word character
     for index, ch in enumerate(text):

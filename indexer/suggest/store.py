@@ -40,9 +40,10 @@ from indexer.suggest.terms import DocSource, TermStats
 
 SUGGEST_FILE = "suggest.sqlite"
 #: suggest-3: term counts over whole fields, read in the analysis's segments (indexer/suggest/terms.py)
-FORMAT = "suggest-3"
+#: suggest-4: weights count user-dictionary words up and titles down (indexer/suggest/entries.py)
+FORMAT = "suggest-4"
 #: Formats this code answers from (suggest-1 has no documents table, so an update cannot patch it).
-READ_FORMATS = ("suggest-1", FORMAT)
+READ_FORMATS = ("suggest-1", "suggest-3", FORMAT)
 #: Prefixes matching more keys than this get their best entries precomputed.
 TOP_THRESHOLD = 512
 _SCHEMA = """
@@ -97,12 +98,13 @@ def patch_suggestions(folder: Path, base: Path, base_generation: int, entries: I
     db.deserialize(path.read_bytes())
     wanted = unique_entries(entries)
     next_id = 0
-    for entry_id, text, kind, count, lab, url in db.execute("SELECT id, text, type, count, lab, url FROM entries"):
+    rows = db.execute("SELECT id, text, type, count, lab, url, weight FROM entries").fetchall()
+    for entry_id, text, kind, count, lab, url, weight in rows:
         next_id = max(next_id, entry_id + 1)
         new = wanted.get((kind, text.lower()))
         if new is not None and new.text == text:
             del wanted[(kind, text.lower())]
-            if (new.count, new.lab, new.url) != (count, lab, url):
+            if (new.count, new.lab, new.url, entry_weight(new)) != (count, lab, url, weight):
                 db.execute("UPDATE entries SET count = ?, lab = ?, url = ?, weight = ? WHERE id = ?",
                            (new.count, new.lab, new.url, entry_weight(new), entry_id))
             continue

@@ -130,8 +130,8 @@ class TermStats:
         return min(forms.items(), key=lambda item: (-item[1], item[0]))[0]
 
     def entries(self, min_term_docs: int = 2) -> list[Suggestion]:
-        return [Suggestion(self.shown(term), "term", docs) for term, docs in sorted(self.docs.items())
-                if docs >= min_term_docs or self.curated.get(term, 0) > 0]
+        return [Suggestion(self.shown(term), "term", docs, curated=self.curated.get(term, 0) > 0)
+                for term, docs in sorted(self.docs.items()) if docs >= min_term_docs or self.curated.get(term, 0) > 0]
 
 
 class DocSource(NamedTuple):

@@ -47,7 +47,10 @@
     option.scrollIntoView({ block: "nearest" });
   }
 
+  /* A document suggestion (a title or a repository) opens the document; a lab opens its page; a word or a
+     completed query is searched (in the lab the box is scoped to). */
   function targetUrl(item) {
+    if ((item.type === "title" || item.type === "repo") && /^https?:\/\//.test(item.url || "")) { return item.url; }
     if (item.type === "lab") { return "/labs/" + encodeURIComponent(item.text); }
     var url = "/search?q=" + encodeURIComponent(item.text);
     var scope = list.getAttribute("data-scope-lab");
@@ -70,7 +73,7 @@
       li.setAttribute("data-type", item.type);
       var text = document.createElement("span");
       text.className = "sugg-text";
-      text.textContent = item.text;
+      appendMarked(text, item.text, item.match);
       var type = document.createElement("span");
       type.className = "sugg-type";
       type.textContent = list.getAttribute("data-type-" + item.type) || item.type;
@@ -82,6 +85,18 @@
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     announce((list.getAttribute("data-count-text") || "{n}").replace("{n}", String(suggestions.length)));
+  }
+
+  /* The characters that stand for what was typed, in bold (the server says which: 풀이 → 풀잎 of 풀잎스쿨). */
+  function appendMarked(parent, text, match) {
+    if (!match || match.length !== 2 || match[0] >= match[1]) { parent.textContent = text; return; }
+    var chars = Array.from(text);  /* the offsets count code points (an emoji is one), as the server does */
+    var start = Math.max(0, match[0]), end = Math.min(chars.length, match[1]);
+    if (start > 0) { parent.appendChild(document.createTextNode(chars.slice(0, start).join(""))); }
+    var bold = document.createElement("b");
+    bold.textContent = chars.slice(start, end).join("");
+    parent.appendChild(bold);
+    if (end < chars.length) { parent.appendChild(document.createTextNode(chars.slice(end).join(""))); }
   }
 
   function fetchSuggestions() {
