@@ -20,10 +20,13 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from indexer.mining import mined_lexicon_for
 from indexer.search import query as userquery
 from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
+from indexer.search.coverage import coverage
 from indexer.search.expand import expand as _expand
+from indexer.search.questions import content_words
 from indexer.search.results import Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
@@ -47,6 +50,7 @@ class QueryPlan:
     typed: Any  # the words as typed (for highlighting)
     filters: dict[str, list[str]]
     check: Any  # the spelling check (indexer/spelling/corrections.py), when it ran
+    groups: list[Any] = dataclasses.field(default_factory=list)  # one query per content word (coverage.py)
 
 
 class SearchIndex:
@@ -72,6 +76,7 @@ class SearchIndex:
         """Open the spelling lexicon and the suggestion index and load the scorer's arrays of a new
         generation, so the first searches after a switch do not pay for them."""
         lexicon_for(generation.index)
+        mined_lexicon_for(generation.index)
         suggester_for(generation.index)
         with generation.index.searcher() as searcher:
             generation.tables(searcher)  # the scorer's per-document arrays
@@ -127,8 +132,9 @@ class SearchIndex:
     # -- searching --------------------------------------------------------------------------
 
     def plan(self, raw_query: str, filters: dict[str, list[str]] | None = None, *, correct: bool = True,
-             generation: Generation | None = None) -> QueryPlan:
-        """What a search runs: the query as typed, corrected and expanded, with its filters."""
+             generation: Generation | None = None, deadline: float | None = None) -> QueryPlan:
+        """What a search runs: the query as typed, corrected and expanded, with its filters (the spelling
+        check stops correcting at ``deadline``, a ``time.monotonic()`` value)."""
         generation = generation or self.live.current()
         parsed = userquery.parse(raw_query)
         all_filters = {k: list(v) for k, v in parsed.filters.items()}
@@ -137,23 +143,31 @@ class SearchIndex:
         if parsed.empty:
             return QueryPlan(None, None, all_filters, None)
         lexicon = lexicon_for(generation.index)
-        check = spelling_check(parsed.text, lexicon) if correct else None
+        check = spelling_check(parsed.text, lexicon, deadline=deadline) if correct else None
         if check is not None:
             parsed = dataclasses.replace(parsed, text=check.text)  # slips and unknown words corrected (reported)
+        parsed = dataclasses.replace(parsed, text=content_words(parsed.text))  # a question's scaffolding left out
         with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
-        whoosh_query = userquery.build(parsed, _expand(parsed.text), with_bigrams=with_bigrams)
+        mined = mined_lexicon_for(generation.index)
+        expansions = _expand(parsed.text, mined=mined)
+        whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams)
         # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
         typed_query = userquery.build(parsed, with_bigrams=False)
         filter_query = userquery.filter_query(all_filters)
         # Filters join the query as zero-weight terms (documents must have them; they add no score).
         scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
-        return QueryPlan(scored_query, typed_query, all_filters, check)
+        return QueryPlan(scored_query, typed_query, all_filters, check, word_groups(parsed.text, mined))
 
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str = "relevance",
                correct: bool = True) -> SearchResults:
-        """Ranked, highlighted, faceted results; ``correct=False`` searches the words exactly as typed."""
+        """Ranked, highlighted, faceted results; ``correct=False`` searches the words exactly as typed.
+
+        Every part — spelling, expansion, scoring, snippets — runs inside one deadline, ``time_limit``
+        seconds from the start: the spelling check stops correcting, scoring stops with ``timed_out``, and
+        snippets left to cut past it are the documents' openings."""
         started = time.perf_counter()
+        deadline = time.monotonic() + self.time_limit
         generation = self.live.current()
         cache_key = request_key(generation.path.name, raw_query, filters, page, per_page,
                                 sort if correct else f"{sort}/as-typed")
@@ -162,7 +176,7 @@ class SearchIndex:
             return dataclasses.replace(cached, took_ms=_ms(started))
         page = min(max(1, page), MAX_PAGE)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
-        plan = self.plan(raw_query, filters, correct=correct, generation=generation)
+        plan = self.plan(raw_query, filters, correct=correct, generation=generation, deadline=deadline)
         if plan.query is None:
             return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=plan.filters)
         check = plan.check
@@ -170,7 +184,7 @@ class SearchIndex:
             table, postings = generation.tables(searcher)
             wanted = page * per_page
             scorer = Scorer(table, postings, searcher, B=self.weighting.B, K1=self.weighting.K1,
-                            candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=time.monotonic() + self.time_limit)
+                            candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=deadline)
             timed_out = False
             try:
                 scored = scorer.evaluate(plan.query)
@@ -179,12 +193,15 @@ class SearchIndex:
                 logger.warning("query %r hit the %.1f s time limit", raw_query[:80], self.time_limit)
                 scored = scorer.nothing()
             final = scored.scores * table.prior
+            factor = None if timed_out else coverage(plan.groups, lambda group: _matches(scorer, group), table.size)
+            if factor is not None:
+                final *= factor
             if sort == "date":
                 ranked = rank_by(table.published, scored.matched, wanted)
             else:
                 ranked = rank(final, scored.matched, wanted)
             marked = highlight_terms(plan.typed)
-            hits = [self._hit(searcher, int(doc), float(final[doc]), marked)
+            hits = [self._hit(searcher, int(doc), float(final[doc]), marked if time.monotonic() < deadline else None)
                     for doc in ranked[(page - 1) * per_page: wanted]]
             matched = np.flatnonzero(scored.matched)
             facet_counts = {name: table.facets[name].counts(matched) if name in table.facets else {}
@@ -199,8 +216,10 @@ class SearchIndex:
             self.results_cache.put(cache_key, found)
         return found
 
-    def _hit(self, searcher: Any, docnum: int, score: float, marked: frozenset[str]) -> Hit:
+    def _hit(self, searcher: Any, docnum: int, score: float, marked: frozenset[str] | None) -> Hit:
+        """One result; ``marked`` None (past the deadline): the snippet is the text's opening, unmarked."""
         stored = searcher.stored_fields(docnum)
+        marked = frozenset() if marked is None else marked
         return Hit(
             id=stored.get("id", ""), url=stored.get("url", ""), title=stored.get("title", ""),
             kind=stored.get("kind", ""), lab=stored.get("lab", ""), lang=stored.get("lang", ""),
@@ -209,6 +228,26 @@ class SearchIndex:
             author=stored.get("author", ""), description=stored.get("description", ""),
             extra=stored.get("extra") or {},
         )
+
+
+def word_groups(text: str, mined: Any) -> list[Any]:
+    """One query per content word of ``text``: its terms and their cross-lingual alternatives."""
+    groups = []
+    for word in text.split():
+        terms = userquery.analyze(word)
+        if not terms:
+            continue
+        parts: list[Any] = [userquery.term_query(t) for t in terms]
+        parts += [q for e in _expand(word, mined=mined) if (q := userquery.expansion_query(e, set(terms))) is not None]
+        groups.append(wq.Or(parts))
+    return groups
+
+
+def _matches(scorer: Scorer, query: Any) -> np.ndarray:
+    part = scorer.evaluate(query)
+    matched = part.matched.copy()
+    scorer.release(part)
+    return matched
 
 
 def highlight_terms(whoosh_query: Any) -> frozenset[str]:

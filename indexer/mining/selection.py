@@ -1,0 +1,127 @@
+"""Which candidate pairs the corpus supports strongly enough to search with.
+
+A gloss (Korean, English) is kept when
+
+* its Korean side is the term, not a phrase ending in it: of the spans the corpus writes before the same
+  English, the one most documents share, extended to a longer span only while nearly every document with
+  the shorter one has the longer one too (``배치 정규화``, not ``정규화`` or ``글은 배치 정규화``);
+* two documents or more write it, and it is how the corpus mostly glosses each side: at least half of the
+  documents that gloss the English give this Korean, and at least half of those glossing the Korean give
+  this English;
+* it is not a transliteration of one word of a longer English phrase (``이벤트(auditing event)`` is a gloss
+  of ``event`` with a Korean word missing), and its Korean side reads as a noun phrase (no verb or ending)
+  or ends in a loanword.
+
+A transliteration (Korean, English) is kept when two documents or more hold both, when at least a fifth
+of the documents holding the rarer of the two hold the other, when the Korean word is not a verb form
+(아닙니다), and when it is the English word that sounds
+most like the Korean one among those (and the Korean among the best-sounding for that English).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from typing import NamedTuple
+
+from indexer.analysis import has_ending, loanword_like, noun_like
+from indexer.mining.counts import GLOSS, TRANSLITERATION, MinedCounts, transliterates
+from indexer.mining.phonetic import similarity
+
+MIN_DOCUMENTS = 2
+#: A longer Korean span replaces a shorter one when this share of the shorter's documents have it.
+SPAN_SHARE = 0.9
+#: Least share of a side's glosses the chosen pair must have (consistency).
+GLOSS_SHARE = 0.5
+#: Least share of the rarer word's documents that hold both words of a transliteration.
+CO_OCCURRENCE = 0.2
+
+
+class Entry(NamedTuple):
+    korean: str
+    english: str
+    kind: str
+    documents: int
+
+
+def select(counts: MinedCounts) -> list[Entry]:
+    """The pairs kept (see the module docstring), sorted."""
+    return sorted({*_glosses(counts), *_transliterations(counts)})
+
+
+def _glosses(counts: MinedCounts) -> list[Entry]:
+    by_english: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    korean_total: defaultdict[str, int] = defaultdict(int)
+    for (kind, korean, english), docs in counts.pairs.items():
+        if kind == GLOSS:
+            by_english[english][korean] = docs
+            korean_total[korean] += docs
+    kept = []
+    for english, spans in by_english.items():
+        korean = _term(spans)
+        docs = spans[korean]
+        last_words: defaultdict[str, int] = defaultdict(int)
+        for span, n in spans.items():
+            if " " not in span:
+                last_words[span] += n
+        if docs < MIN_DOCUMENTS or docs < GLOSS_SHARE * sum(last_words.values()):
+            continue
+        if docs < GLOSS_SHARE * korean_total[korean] or _partial(korean, english) or not _term_like(korean):
+            continue
+        kept.append(Entry(korean, english, GLOSS, docs))
+    return kept
+
+
+def _term(spans: dict[str, int]) -> str:
+    """The span most documents share, extended while nearly all of them have the longer span."""
+    best = min(spans, key=lambda s: (-spans[s], s.count(" "), s))
+    extended = True
+    while extended:
+        extended = False
+        for span, docs in sorted(spans.items()):
+            if span.endswith(" " + best) and span.count(" ") == best.count(" ") + 1 and \
+                    docs >= SPAN_SHARE * spans[best]:
+                best, extended = span, True
+                break
+    return best
+
+
+def _partial(korean: str, english: str) -> bool:
+    words = english.split()
+    return len(words) > len(korean.split()) and " " not in korean and any(transliterates(korean, w) for w in words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _term_like(korean: str) -> bool:
+    """A noun phrase as mecab reads it, or a loanword (which mecab often misreads: 커링 as 커/VA + 링/JKO)."""
+    return noun_like(korean) or loanword_like(korean.rsplit(" ", 1)[-1])
+
+
+#: Last syllables of Korean verb and adjective forms (아닙니다, 그런데, 보이는).
+_VERBAL_ENDINGS = ("다", "데", "는", "은", "을", "던", "게", "고", "며", "면", "지만", "니까")
+
+
+@lru_cache(maxsize=1 << 16)
+def _inflected(korean: str) -> bool:
+    """A verb or adjective form: it ends the way one does and mecab finds an ending in it."""
+    return korean.endswith(_VERBAL_ENDINGS) and has_ending(korean)
+
+
+def _transliterations(counts: MinedCounts) -> list[Entry]:
+    words = counts.words
+    by_korean: defaultdict[str, list[tuple[float, int, str]]] = defaultdict(list)
+    for (kind, korean, english), docs in counts.pairs.items():
+        if kind != TRANSLITERATION or docs < MIN_DOCUMENTS:
+            continue
+        if docs < CO_OCCURRENCE * min(words.get(korean, docs), words.get(english, docs)) or _inflected(korean):
+            continue
+        by_korean[korean].append((similarity(korean, english), docs, english))
+    by_english: defaultdict[str, list[tuple[float, int, str]]] = defaultdict(list)
+    for korean, candidates in by_korean.items():
+        score, docs, english = max(candidates, key=lambda c: (c[0], c[1], c[2]))
+        by_english[english].append((score, docs, korean))
+    kept = []
+    for english, candidates in by_english.items():
+        top = max(score for score, _, _ in candidates)
+        kept += [Entry(korean, english, TRANSLITERATION, docs) for score, docs, korean in candidates
+                 if score >= top - 0.05]
+    return kept
