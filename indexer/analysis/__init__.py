@@ -17,7 +17,7 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, LowercaseFilter
 
 from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
-from indexer.analysis.english import EnglishStemFilter
+from indexer.analysis.english import EnglishStemFilter, stem
 from indexer.analysis.hanja import loanword_like, loanword_spelling, sino_korean_syllables
 from indexer.analysis.keyboard import decompose, hangul_to_latin, latin_to_hangul
 from indexer.analysis.korean import KoreanTokenizer, morphemes
@@ -66,6 +66,7 @@ __all__ = [
     "noun_like",
     "noun_phrases",
     "sino_korean_syllables",
+    "stem",
     "strip_particle",
     "text_analyzer",
 ]

@@ -33,9 +33,14 @@ class MinedLexicon:
             "SELECT korean, english FROM entries ORDER BY docs DESC, korean, english").fetchall()
         self.concepts = concepts(pairs)
 
+    def documents(self, word: str) -> int:
+        """How many documents write ``word`` (a whole word as :mod:`~indexer.mining.words` reads them)."""
+        row = self._connections.get().execute("SELECT docs FROM words WHERE word = ?", (word,)).fetchone()
+        return int(row[0]) if row else 0
+
     def sounds_like(self, word: str) -> str | None:
-        """The English word of two documents or more that the Hangul ``word`` most nearly transliterates
-        (its similarity at least :data:`SOUNDS_LIKE`; ties go to the more frequent), or None."""
+        """The English word of the corpus that the Hangul ``word`` most nearly transliterates (its similarity
+        at least :data:`SOUNDS_LIKE`; ties go to the more frequent), or None."""
         key = sound_key(hangul_sounds(word))
         if len(key) < 3:
             return None

@@ -12,6 +12,11 @@ A gloss (Korean, English) is kept when
   of ``event`` with a Korean word missing), and its Korean side reads as a noun phrase (no verb or ending)
   or ends in a loanword.
 
+Words that glossed terms share are paired too: compounds keep their word order in both languages, head
+last, so when three glossed terms or more align the same two words (퀵 정렬 / quick sort, 힙 정렬 / heap sort,
+위상 정렬 / topological sort), those words are a pair (정렬 / sort) — even where the corpus never glosses the
+word alone.
+
 A transliteration (Korean, English) is kept when two documents or more hold both, when at least a fifth
 of the documents holding the rarer of the two hold the other, when the Korean word is not a verb form
 (아닙니다), and when it is the English word that sounds
@@ -26,6 +31,7 @@ from typing import NamedTuple
 from indexer.analysis import has_ending, loanword_like, noun_like
 from indexer.mining.counts import GLOSS, TRANSLITERATION, MinedCounts, transliterates
 from indexer.mining.phonetic import similarity
+from indexer.mining.words import STOPWORDS
 
 MIN_DOCUMENTS = 2
 #: A longer Korean span replaces a shorter one when this share of the shorter's documents have it.
@@ -34,6 +40,9 @@ SPAN_SHARE = 0.9
 GLOSS_SHARE = 0.5
 #: Least share of the rarer word's documents that hold both words of a transliteration.
 CO_OCCURRENCE = 0.2
+#: Distinct glossed terms that must share an aligned word pair.
+MIN_ALIGNED = 3
+ALIGNED = "aligned"
 
 
 class Entry(NamedTuple):
@@ -45,29 +54,57 @@ class Entry(NamedTuple):
 
 def select(counts: MinedCounts) -> list[Entry]:
     """The pairs kept (see the module docstring), sorted."""
-    return sorted({*_glosses(counts), *_transliterations(counts)})
+    terms = _terms(counts)
+    return sorted({*_glosses(terms), *_aligned(terms), *_transliterations(counts)})
 
 
-def _glosses(counts: MinedCounts) -> list[Entry]:
+def _terms(counts: MinedCounts) -> dict[str, tuple[str, int, int]]:
+    """English → (its Korean term, documents glossing it so, documents glossing it at all)."""
     by_english: defaultdict[str, dict[str, int]] = defaultdict(dict)
-    korean_total: defaultdict[str, int] = defaultdict(int)
     for (kind, korean, english), docs in counts.pairs.items():
-        if kind == GLOSS:
+        if kind == GLOSS and english not in STOPWORDS:
             by_english[english][korean] = docs
-            korean_total[korean] += docs
-    kept = []
+    found = {}
     for english, spans in by_english.items():
         korean = _term(spans)
-        docs = spans[korean]
-        last_words: defaultdict[str, int] = defaultdict(int)
-        for span, n in spans.items():
-            if " " not in span:
-                last_words[span] += n
-        if docs < MIN_DOCUMENTS or docs < GLOSS_SHARE * sum(last_words.values()):
+        total = sum(n for span, n in spans.items() if " " not in span)  # every gloss ends in one last word
+        found[english] = (korean, spans[korean], total)
+    return found
+
+
+def _glosses(terms: dict[str, tuple[str, int, int]]) -> list[Entry]:
+    korean_total: defaultdict[str, int] = defaultdict(int)
+    for korean, docs, _ in terms.values():
+        korean_total[korean] += docs
+    kept = []
+    for english, (korean, docs, total) in terms.items():
+        if docs < MIN_DOCUMENTS or docs < GLOSS_SHARE * total:
             continue
         if docs < GLOSS_SHARE * korean_total[korean] or _partial(korean, english) or not _term_like(korean):
             continue
         kept.append(Entry(korean, english, GLOSS, docs))
+    return kept
+
+
+def _aligned(terms: dict[str, tuple[str, int, int]]) -> list[Entry]:
+    """Word pairs that many glossed terms share: compounds put their words in the same order in both
+    languages, head last (퀵 정렬 / quick sort, 힙 정렬 / heap sort → 정렬 / sort), so the last words of
+    a gloss of two words or more on each side align, and all its words when both sides have as many."""
+    support: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    for english, (korean, _, _) in terms.items():
+        k_words, e_words = korean.split(), english.split()
+        if len(k_words) < 2 or len(e_words) < 2:
+            continue  # a one-word side is the whole term (학습률 / learning rate): no word to align
+        aligned = zip(k_words, e_words, strict=True) if len(k_words) == len(e_words) else \
+            [(k_words[-1], e_words[-1])]
+        for k, e in aligned:
+            if len(k) >= 2 and len(e) >= 3 and e not in STOPWORDS:
+                support[e][k] = support[e].get(k, 0) + 1
+    kept = []
+    for english, koreans in support.items():
+        korean, glosses = max(koreans.items(), key=lambda item: (item[1], item[0]))
+        if glosses >= MIN_ALIGNED and glosses >= GLOSS_SHARE * sum(koreans.values()) and _term_like(korean):
+            kept.append(Entry(korean, english, ALIGNED, glosses))
     return kept
 
 

@@ -6,7 +6,7 @@ The file (SQLite)::
     words(word, docs)                      every word (indexer/mining/words.py) and its documents
     pairs(kind, korean, english, docs)     every candidate pair and its documents
     entries(korean, english, kind, docs)   the pairs kept (indexer/mining/selection.py)
-    sounds(key, word, docs)                English words of two documents or more by sound key, for a
+    sounds(key, word, docs)                English words by sound key (three consonants or more), for a
                                            Hangul query word the corpus never writes in Hangul
 
 The counts are what an update starts from (:func:`patch_mining`): it subtracts the documents it replaces
@@ -25,7 +25,7 @@ from indexer.storage import ThreadConnections, finish_database
 MINING_FILE = "mining.sqlite"
 FORMAT = "mining-1"
 #: English words need this many documents to be offered for a Hangul word by sound alone.
-SOUND_MIN_DOCS = 2
+SOUND_MIN_DOCS = 1
 
 
 def write_mining(folder: Path, counts: MinedCounts, whoosh_generation: int) -> list[Entry]:

@@ -8,7 +8,8 @@ concept's *other* terms are searched too, at :data:`EXPANSION_WEIGHT` of a typed
 words typed. Where the hand glossary has no concept, the generation's mined lexicon is asked the same
 way (its concepts are the glosses and transliterations the corpus writes: 제너레이터 ↔ generator); and a
 Hangul loanword neither knows is searched as the English word of the corpus it sounds like
-(클릭재킹 → clickjacking), when one sounds all but the same.
+(클릭재킹 → clickjacking), when one sounds all but the same — at a typed word's weight when the corpus never
+writes the Hangul word at all (it is then the English word respelt, like a correction).
 
 >>> [(e.matched, e.alternatives[:2]) for e in expand("강화학습으로 게임")]
 [('강화학습', ('reinforcement learning', 'rl'))]
@@ -23,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from indexer.analysis import loanword_like, morphemes, strip_particle
+from indexer.analysis import loanword_like, morphemes, stem, strip_particle
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "data" / "glossary.tsv"
 #: Weight of an expansion term relative to a typed word (tuned on the evaluation set, see docs/relevance.md).
@@ -32,6 +33,7 @@ MAX_NGRAM = 5
 _NOISE = re.compile(r"[\s\-_.·]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def key(term: str) -> str:
@@ -50,9 +52,13 @@ class Glossary:
     def __init__(self, concepts: list[tuple[str, ...]]) -> None:
         self.concepts = concepts
         self.lookup: dict[str, int] = {}
+        #: the stem of every one-word English term (dictionaries finds dictionary's concept)
+        self.stems: dict[str, int] = {}
         for number, terms in enumerate(concepts):
             for term in terms:
                 self.lookup.setdefault(key(term), number)
+                if _ENGLISH_WORD.fullmatch(term):
+                    self.stems.setdefault(stem(term.lower()), number)
 
     @classmethod
     def load(cls, path: Path = GLOSSARY) -> Glossary:
@@ -123,7 +129,7 @@ def expand(text: str, glossary: Glossary | None = None, weight: float = EXPANSIO
             seen.add((source, concept))
             terms = glossaries[source].concepts[concept]
             found.append(Expansion(joined, tuple(t for t in terms if key(t) != joined), weight))
-        covered.update(units[i:i + n])
+        covered.add(joined)
         i += n
     if mined is not None:
         found += _sounding(text, covered, mined, weight)
@@ -138,20 +144,25 @@ def _longest(units: list[str], i: int, glossaries: list[Glossary]) -> tuple[int,
             concept = glossary.lookup.get(joined)
             if concept is not None and (n > 1 or len(joined) > 1):
                 return source, concept, n, joined
+        if _ENGLISH_WORD.fullmatch(units[i]) and len(units[i]) > 3:
+            concept = glossary.stems.get(stem(units[i]))
+            if concept is not None:
+                return source, concept, 1, units[i]
     return None
 
 
 def _sounding(text: str, covered: set[str], mined: Any, weight: float) -> list[Expansion]:
-    """The English words the corpus writes for Hangul loanwords of ``text`` no concept covered."""
+    """The English words the corpus writes for Hangul loanwords of ``text`` that no concept names whole
+    (클릭재킹, although a concept names 클릭)."""
     found = []
     for word in text.split():
         if not _HANGUL_WORD.fullmatch(word):
             continue
-        parts = {key(m.text) for m in morphemes(word, index=False) if not m.same_position}
         stem = strip_particle(word)
-        if parts & covered or not loanword_like(stem):
-            continue
+        if key(stem) in covered or not loanword_like(stem):
+            continue  # a concept names the whole word (one naming only a part leaves it to be tried)
         english = mined.sounds_like(stem)
         if english is not None:
-            found.append(Expansion(key(stem), (english,), weight))
+            # a word the corpus never writes in Hangul is the English word respelt: it weighs as typed
+            found.append(Expansion(key(stem), (english,), 1.0 if not mined.documents(stem) else weight))
     return found

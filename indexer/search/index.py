@@ -26,11 +26,12 @@ from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
 from indexer.search.coverage import coverage
 from indexer.search.expand import expand as _expand
-from indexer.search.questions import content_words
+from indexer.search.questions import content_words, context_weights, is_question
 from indexer.search.results import Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
 from indexer.search.snippets import make_snippet
+from indexer.search.unknown import lone_syllables
 from indexer.spelling import check as spelling_check
 from indexer.spelling import lexicon_for
 from indexer.storage import Generation, LiveIndex, ThreadSearchers
@@ -146,17 +147,21 @@ class SearchIndex:
         check = spelling_check(parsed.text, lexicon, deadline=deadline) if correct else None
         if check is not None:
             parsed = dataclasses.replace(parsed, text=check.text)  # slips and unknown words corrected (reported)
-        parsed = dataclasses.replace(parsed, text=content_words(parsed.text))  # a question's scaffolding left out
+        question = is_question(parsed.text)
+        if question:  # a question's scaffolding is left out; its context words weigh less
+            parsed = dataclasses.replace(parsed, text=content_words(parsed.text))
         with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
         mined = mined_lexicon_for(generation.index)
         expansions = _expand(parsed.text, mined=mined)
-        whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams)
+        lone = lone_syllables(parsed.text, lambda word: lexicon.words.get(word, 0) > 0)
+        weights = context_weights(parsed.text) if question else {}
+        whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams, lone=lone, weights=weights)
         # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
         typed_query = userquery.build(parsed, with_bigrams=False)
         filter_query = userquery.filter_query(all_filters)
         # Filters join the query as zero-weight terms (documents must have them; they add no score).
         scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
-        return QueryPlan(scored_query, typed_query, all_filters, check, word_groups(parsed.text, mined))
+        return QueryPlan(scored_query, typed_query, all_filters, check, word_groups(parsed.text, mined, lone))
 
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str = "relevance",
@@ -230,16 +235,16 @@ class SearchIndex:
         )
 
 
-def word_groups(text: str, mined: Any) -> list[Any]:
-    """One query per content word of ``text``: its terms and their cross-lingual alternatives."""
+def word_groups(text: str, mined: Any, lone: frozenset[str] = frozenset()) -> list[Any]:
+    """One query per content word of ``text``: its terms (not ``lone`` syllables) and their cross-lingual
+    alternatives."""
     groups = []
     for word in text.split():
-        terms = userquery.analyze(word)
-        if not terms:
-            continue
+        terms = [t for t in userquery.analyze(word) if t not in lone]
         parts: list[Any] = [userquery.term_query(t) for t in terms]
         parts += [q for e in _expand(word, mined=mined) if (q := userquery.expansion_query(e, set(terms))) is not None]
-        groups.append(wq.Or(parts))
+        if parts:
+            groups.append(wq.Or(parts))
     return groups
 
 

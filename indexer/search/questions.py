@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 
 from indexer.analysis import morphemes
+from indexer.search.query import analyze
 
 #: Morphemes that ask rather than say: interrogatives and the nouns of a request.
 _ASKING = frozenset("무엇 뭐 뭔가 무슨 어떻 어떤 어느 왜 언제 어디 누구 누가 얼마나 몇 "
@@ -61,6 +62,36 @@ def is_question(text: str) -> bool:
             words[0].lower() in ("do", "does", "is", "are", "can", "should"):
         return True
     return any(_ENDING.search(w) or any(p in _ASKING for p in _parts(w)) for w in words if not w.isascii())
+
+
+#: English prepositions that put the rest of a question in a context (… in python, … with numpy).
+_CONTEXT_PREPOSITIONS = frozenset("in on with using for inside within".split())
+#: How much a context word weighs, against a content word's 1.
+CONTEXT_WEIGHT = 0.5
+
+
+def context_words(text: str) -> frozenset[str]:
+    """The words of a question (its scaffolding already out) that only set its context: a Korean word in
+    the locative (파이썬에서, 배열에서) and English words after a final preposition (… in javascript). They
+    are searched at :data:`CONTEXT_WEIGHT`; the words the question is about carry the ranking."""
+    words = _WORD.findall(text)
+    if len(words) < 2:
+        return frozenset()
+    found = {w for w in words if not w.isascii() and w.endswith("에서") and len(w) > 3}
+    for i, word in enumerate(words[:-1]):
+        if word.lower() in _CONTEXT_PREPOSITIONS and i > 0:
+            found.update(words[i + 1:])
+            break
+    return frozenset(found) if len(found) < len(words) else frozenset()
+
+
+def context_weights(text: str) -> dict[str, float]:
+    """Query term → :data:`CONTEXT_WEIGHT` for the terms only the context words of ``text`` yield."""
+    context = context_words(text)
+    if not context:
+        return {}
+    content = {t for w in _WORD.findall(text) if w not in context for t in analyze(w)}
+    return {t: CONTEXT_WEIGHT for w in context for t in analyze(w) if t not in content}
 
 
 def content_words(text: str) -> str:

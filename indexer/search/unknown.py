@@ -1,0 +1,32 @@
+"""A word the index does not know: its one-syllable pieces never match on their own.
+
+mecab reads a loanword or name it does not know (클릭재킹, a misspelt 세그멘테이숀) as one-syllable pieces,
+and a syllable such as 킹 or 숀 matches hundreds of unrelated pages. When a Hangul query word is not a word
+the corpus writes and the analysis breaks it into pieces of which some are one syllable long, those pieces
+are searched only next to their neighbours (the adjacency bonus and the bigram net keep the word's
+letters in play), never as terms of their own.
+
+>>> sorted(lone_syllables("클릭재킹 공격", lambda word: word == "공격"))
+['킹']
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from indexer.analysis import morphemes, strip_particle
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
+
+
+def lone_syllables(text: str, known: Callable[[str], bool]) -> frozenset[str]:
+    """The one-syllable Hangul pieces of the words of ``text`` for which ``known`` (a word without its
+    particles) is false and that the analysis splits into more than one piece."""
+    found: set[str] = set()
+    for word in text.split():
+        if not _HANGUL_WORD.fullmatch(word) or known(strip_particle(word)):
+            continue
+        pieces = [m.text for m in morphemes(word, index=False) if not m.same_position]
+        if len(pieces) > 1:
+            found.update(p for p in pieces if len(p) == 1 and "\uac00" <= p <= "\ud7a3")
+    return frozenset(found)
