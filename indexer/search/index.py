@@ -26,7 +26,7 @@ from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
 from indexer.search.coverage import coverage
 from indexer.search.expand import expand as _expand
-from indexer.search.questions import content_words, context_weights, is_question
+from indexer.search.questions import content_words, context_weights, is_question, weigh_fields
 from indexer.search.results import Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
@@ -156,6 +156,8 @@ class SearchIndex:
         lone = lone_syllables(parsed.text, lambda word: lexicon.words.get(word, 0) > 0)
         weights = context_weights(parsed.text) if question else {}
         whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams, lone=lone, weights=weights)
+        if question:
+            whoosh_query = weigh_fields(whoosh_query)
         # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
         typed_query = userquery.build(parsed, with_bigrams=False)
         filter_query = userquery.filter_query(all_filters)

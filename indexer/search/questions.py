@@ -5,7 +5,9 @@ words that make the sentence a question — interrogatives (무엇, 어떻게, �
 request (방법, 법, 차이, 이유), light verbs (하다, 되다, 쓰다, 있다) and English auxiliaries and pronouns (do,
 is, i) — weigh as much as the content words in BM25, and pages whose *titles* echo them (…이식하는 법,
 …가져오는 방법, CSS width와 clientWidth의 차이) win over the page that answers. A query recognised as a
-question is searched with its content words only (all of them, when nothing but scaffolding is left).
+question is searched with its content words only (all of them, when nothing but scaffolding is left), the
+words that only set its context (파이썬에서, … in javascript) weigh half, and its titles and headings weigh
+as its text does.
 
 A query is a question when it has a question mark, an interrogative, a question or request ending
 (…나요, …까요, …려면, …ㄴ가요, 알려줘), a request noun, or starts like an English question.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from indexer.analysis import morphemes
 from indexer.search.query import analyze
@@ -92,6 +95,21 @@ def context_weights(text: str) -> dict[str, float]:
         return {}
     content = {t for w in _WORD.findall(text) if w not in context for t in analyze(w)}
     return {t: CONTEXT_WEIGHT for w in context for t in analyze(w) if t not in content}
+
+
+#: A question is answered by a page's text rather than named by its title: title and headings weigh as
+#: the body does (their usual weight is 2) for the terms of a question.
+QUESTION_FIELD_SCALE = {"title": 0.5, "headings": 0.5}
+
+
+def weigh_fields(query: Any, scale: dict[str, float] = QUESTION_FIELD_SCALE) -> Any:
+    """``query`` (freshly built, changed in place) with the boosts of its leaves in the ``scale`` fields
+    multiplied by their factor; returns it."""
+    for leaf in query.leaves():
+        factor = scale.get(getattr(leaf, "fieldname", None) or "")
+        if factor is not None:
+            leaf.boost *= factor
+    return query
 
 
 def content_words(text: str) -> str:
