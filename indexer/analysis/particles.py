@@ -54,8 +54,14 @@ def _strip(word: str) -> str:
     return _strip_one(once) if once != word else word
 
 
+#: the particles by their last syllable (a word is compared only with those it could end with)
+_BY_LAST: dict[str, list[tuple[str, str]]] = {}
+for _particle in _PARTICLES:
+    _BY_LAST.setdefault(_particle[0][-1], []).append(_particle)
+
+
 def _strip_one(word: str) -> str:
-    for particle, follows in _PARTICLES:
+    for particle, follows in _BY_LAST.get(word[-1:], ()):
         if len(word) - len(particle) >= 2 and word.endswith(particle):
             final = _final_consonant(word[-len(particle) - 1])
             after_l = particle.startswith("로") and final == 8  # 로 follows a final ㄹ too (파일로)

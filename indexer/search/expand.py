@@ -34,6 +34,8 @@ _NOISE = re.compile(r"[\s\-_.·]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+#: Marks around a Latin word that are not part of it (segment*, "unet", (pytorch)); c++ and c# keep theirs.
+_EDGES = "*?!,;:()[]{}<>\"'`~^"
 
 
 def key(term: str) -> str:
@@ -102,8 +104,8 @@ def _units(text: str) -> list[str]:
     for word in text.split():
         if _HANGUL.search(word):
             units += [key(m.text) for m in morphemes(word, index=False) if not m.same_position]
-        elif key(word):
-            units.append(key(word))
+        elif key(word.strip(_EDGES)):
+            units.append(key(word.strip(_EDGES)))
     return [u for u in units if u]
 
 

@@ -24,16 +24,16 @@ from indexer.mining import mined_lexicon_for
 from indexer.search import query as userquery
 from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
-from indexer.search.coverage import coverage
+from indexer.search.coverage import MAX_GROUPS, coverage
 from indexer.search.expand import expand as _expand
 from indexer.search.questions import content_words, context_weights, is_question, weigh_fields
 from indexer.search.results import Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
 from indexer.search.snippets import make_snippet
-from indexer.search.unknown import lone_syllables
+from indexer.search.unknown import lone_syllables, without_absent
+from indexer.spelling import LEXICON_FIELDS, lexicon_for
 from indexer.spelling import check as spelling_check
-from indexer.spelling import lexicon_for
 from indexer.storage import Generation, LiveIndex, ThreadSearchers
 from indexer.suggest import Suggestion, suggester_for
 
@@ -143,6 +143,9 @@ class SearchIndex:
             all_filters.setdefault(name, []).extend(v for v in values if v)
         if parsed.empty:
             return QueryPlan(None, None, all_filters, None)
+        words = parsed.text.split()
+        if len(words) > userquery.MAX_TERMS:  # later words would add no term (query.py): not read at all
+            parsed = dataclasses.replace(parsed, text=" ".join(words[:userquery.MAX_TERMS]))
         lexicon = lexicon_for(generation.index)
         check = spelling_check(parsed.text, lexicon, deadline=deadline) if correct else None
         if check is not None:
@@ -152,10 +155,13 @@ class SearchIndex:
             parsed = dataclasses.replace(parsed, text=content_words(parsed.text))
         with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
         mined = mined_lexicon_for(generation.index)
-        expansions = _expand(parsed.text, mined=mined)
+        # past the deadline (a slow check), nothing is expanded: the scorer stops at once (timed out)
+        late = deadline is not None and time.monotonic() > deadline
+        expansions = [] if late else _expand(parsed.text, mined=mined)
         lone = lone_syllables(parsed.text, lambda word: lexicon.words.get(word, 0) > 0)
         weights = context_weights(parsed.text) if question else {}
         whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams, lone=lone, weights=weights)
+        whoosh_query = without_absent(whoosh_query, lambda term: lexicon.df.get(term, 0) > 0, LEXICON_FIELDS)
         if question:
             whoosh_query = weigh_fields(whoosh_query)
         # Highlights mark the words typed, not the glossary's; snippets use no bigram terms.
@@ -163,7 +169,8 @@ class SearchIndex:
         filter_query = userquery.filter_query(all_filters)
         # Filters join the query as zero-weight terms (documents must have them; they add no score).
         scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
-        return QueryPlan(scored_query, typed_query, all_filters, check, word_groups(parsed.text, mined, lone))
+        groups = [] if late else word_groups(parsed.text, mined, lone)
+        return QueryPlan(scored_query, typed_query, all_filters, check, groups)
 
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str = "relevance",
@@ -247,6 +254,8 @@ def word_groups(text: str, mined: Any, lone: frozenset[str] = frozenset()) -> li
         parts += [q for e in _expand(word, mined=mined) if (q := userquery.expansion_query(e, set(terms))) is not None]
         if parts:
             groups.append(wq.Or(parts))
+            if len(groups) > MAX_GROUPS:
+                return []  # coverage leaves such queries alone (coverage.py)
     return groups
 
 

@@ -8,11 +8,18 @@ letters in play), never as terms of their own.
 
 >>> sorted(lone_syllables("클릭재킹 공격", lambda word: word == "공격"))
 ['킹']
+
+A query of words nobody writes (a hostile client's 120 made-up words) would also cost one postings lookup
+per term and field: :func:`without_absent` drops the alternatives that the spelling lexicon shows match
+nothing, before the search looks anything up.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import Any
+
+from whoosh import query as wq
 
 from indexer.analysis import morphemes, strip_particle
 
@@ -30,3 +37,32 @@ def lone_syllables(text: str, known: Callable[[str], bool]) -> frozenset[str]:
         if len(pieces) > 1:
             found.update(p for p in pieces if len(p) == 1 and "\uac00" <= p <= "\ud7a3")
     return frozenset(found)
+
+
+def without_absent(query: Any, present: Callable[[str], bool], fields: Collection[str]) -> Any:
+    """``query`` (freshly built, changed in place) without the term alternatives that match nothing: a
+    term of one of ``fields`` for which ``present`` is false, inside an Or that does not count its matched
+    alternatives (where a term that matches no document adds nothing). Every Or keeps at least one
+    alternative, so the coordination of its parent, and so every score, stays as it was."""
+    seen: dict[str, bool] = {}
+
+    def absent(node: Any) -> bool:
+        if not isinstance(node, wq.Term) or node.fieldname not in fields or not isinstance(node.text, str):
+            return False
+        if node.text not in seen:
+            seen[node.text] = present(node.text)
+        return not seen[node.text]
+
+    def visit(node: Any) -> None:
+        if isinstance(node, wq.CompoundQuery):
+            # (an Or that scales by the share of its alternatives matched keeps them all)
+            if isinstance(node, wq.Or | wq.DisjunctionMax) and not getattr(node, "scale", None):
+                kept = [child for child in node.subqueries if not absent(child)]
+                node.subqueries = kept or node.subqueries[:1]
+            for child in node.subqueries:
+                visit(child)
+        elif isinstance(node, wq.WrappingQuery):
+            visit(node.child)
+
+    visit(query)
+    return query

@@ -42,7 +42,7 @@ _LATIN_WORD = re.compile(r"^[A-Za-z]+$")
 RARE_DF = 1
 SUGGEST_RATIO = 10
 #: Words a check corrects at most; the rest are searched as typed.
-MAX_CORRECTED = 8
+MAX_CORRECTED = 4
 #: An English respelling this long replaces the typed word even next to known words (a long word one edit
 #: from a frequent one is a typo; a short one may be another real word).
 CONFIDENT_LENGTH = 8
@@ -266,7 +266,9 @@ def check(text: str, lexicon: Vocabulary, *, deadline: float | None = None) -> C
     if any(fixed) or words != typed:
         corrected = " ".join(result)
         return Check(corrected, corrected=corrected)
-    suggested = [_suggest_word(lexicon, w) for w in words[:MAX_CORRECTED]]
+    # "Did you mean" for known but rare words: the first MAX_CORRECTED known words are looked at
+    looked = set([i for i, k in enumerate(known) if k][:MAX_CORRECTED])
+    suggested = [_suggest_word(lexicon, w) if i in looked else None for i, w in enumerate(words)]
     if any(suggested):
-        return Check(text, suggestion=" ".join(s or w for s, w in zip(suggested, words, strict=False)))
+        return Check(text, suggestion=" ".join(s or w for s, w in zip(suggested, words, strict=True)))
     return Check(text)
