@@ -98,6 +98,15 @@ def test_strong_pairs_are_kept_and_weak_ones_are_not() -> None:
     assert not any(e == "auditing event" for _, e, _ in kept)  # a transliteration of part of the English
 
 
+def test_a_native_word_that_sounds_english_is_not_a_transliteration() -> None:
+    """먼저 sounds like "manager" and three documents hold both, but 먼저 is written in many more that never
+    hold it; 옵티마이저 travels with its original."""
+    texts = [f"먼저 설정을 읽는다. manager 객체 {i}" for i in range(3)]
+    texts += [f"먼저 파일을 연다 {i}" for i in range(40)] + ["옵티마이저 optimizer 설명", "optimizer 옵티마이저"]
+    kept = {(e.korean, e.english) for e in select(_counts(texts)) if e.kind == "translit"}
+    assert ("옵티마이저", "optimizer") in kept and ("먼저", "manager") not in kept
+
+
 def test_counts_out_and_in_give_what_counting_fresh_gives() -> None:
     counts = _counts(_DOCS)
     counts.add(mine(_DOCS[0]), -1)

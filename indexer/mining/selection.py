@@ -18,9 +18,11 @@ last, so when three glossed terms or more align the same two words (퀵 정렬 /
 word alone.
 
 A transliteration (Korean, English) is kept when two documents or more hold both, when at least a fifth
-of the documents holding the rarer of the two hold the other, when the Korean word is not a verb form
-(아닙니다), and when it is the English word that sounds
-most like the Korean one among those (and the Korean among the best-sounding for that English).
+of the documents holding the rarer of the two hold the other and a tenth of those holding the Korean word
+(a native word that sounds like an English one, 먼저 / manager, is written far more widely), when the
+Korean word is not a verb form (아닙니다), and when it is the English word that sounds most like the
+Korean one among those, the one written with it most consistently on a tie (모드: mode, not mod), and the
+Korean is among the best-sounding for that English.
 """
 from __future__ import annotations
 
@@ -40,6 +42,10 @@ SPAN_SHARE = 0.9
 GLOSS_SHARE = 0.5
 #: Least share of the rarer word's documents that hold both words of a transliteration.
 CO_OCCURRENCE = 0.2
+#: Least share of the Korean word's documents that hold the English word too: a transliteration travels
+#: with its original, while a native word that happens to sound like an English one (먼저 / manager,
+#: 것은 / cudnn) is written in many documents that never hold it.
+KOREAN_SHARE = 0.1
 #: Distinct glossed terms that must share an aligned word pair.
 MIN_ALIGNED = 3
 ALIGNED = "aligned"
@@ -149,12 +155,16 @@ def _transliterations(counts: MinedCounts) -> list[Entry]:
     for (kind, korean, english), docs in counts.pairs.items():
         if kind != TRANSLITERATION or docs < MIN_DOCUMENTS:
             continue
-        if docs < CO_OCCURRENCE * min(words.get(korean, docs), words.get(english, docs)) or _inflected(korean):
+        korean_docs, english_docs = words.get(korean, docs), words.get(english, docs)
+        if docs < CO_OCCURRENCE * min(korean_docs, english_docs) or docs < KOREAN_SHARE * korean_docs:
             continue
-        by_korean[korean].append((similarity(korean, english), docs, english))
+        if _inflected(korean):
+            continue
+        jaccard = docs / max(1, korean_docs + english_docs - docs)
+        by_korean[korean].append((similarity(korean, english), jaccard, english, docs))
     by_english: defaultdict[str, list[tuple[float, int, str]]] = defaultdict(list)
     for korean, candidates in by_korean.items():
-        score, docs, english = max(candidates, key=lambda c: (c[0], c[1], c[2]))
+        score, _, english, docs = max(candidates)
         by_english[english].append((score, docs, korean))
     kept = []
     for english, candidates in by_english.items():
