@@ -31,7 +31,7 @@ from indexer.search.results import Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
 from indexer.search.snippets import make_snippet
-from indexer.search.unknown import lone_syllables, without_absent
+from indexer.search.unknown import LIGHT_VERB_MIN_DOCS, light_verb_stems, lone_syllables, without_absent
 from indexer.spelling import LEXICON_FIELDS, lexicon_for
 from indexer.spelling import check as spelling_check
 from indexer.storage import Generation, LiveIndex, ThreadSearchers
@@ -153,6 +153,9 @@ class SearchIndex:
         question = is_question(parsed.text)
         if question:  # a question's scaffolding is left out; its context words weigh less
             parsed = dataclasses.replace(parsed, text=content_words(parsed.text))
+        # 캡처하는 → 캡처: a noun made a verb is searched as the noun the corpus writes
+        parsed = dataclasses.replace(parsed, text=light_verb_stems(
+            parsed.text, lambda word: lexicon.words.get(word, 0) >= LIGHT_VERB_MIN_DOCS))
         with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
         mined = mined_lexicon_for(generation.index)
         # past the deadline (a slow check), nothing is expanded: the scorer stops at once (timed out)
