@@ -12,6 +12,7 @@ from indexer.analysis import loanword_like, strip_particle
 from indexer.mining import MINING_FILE, MinedCounts, hangul_words, latin_words, mine, read_counts, select, similarity
 from indexer.mining.glosses import glosses
 from indexer.mining.lexicon import concepts
+from indexer.search.expand import Glossary, expand
 from indexer.storage import current_generation, open_generation
 
 # -- sounds ------------------------------------------------------------------------------------------
@@ -172,3 +173,10 @@ def test_update_keeps_the_lexicon_current(tmp_path: Path) -> None:
     patched = read_counts(generation, open_generation(generation).latest_generation())
     fresh = read_counts(rebuilt, open_generation(rebuilt).latest_generation())
     assert patched.words == fresh.words and patched.pairs == fresh.pairs and patched.documents == fresh.documents
+
+
+def test_english_words_find_the_concept_of_their_singular_or_plural_only() -> None:
+    glossary = Glossary([("객체", "object"), ("목적 함수", "objective"), ("딕셔너리", "dictionary")])
+    assert [e.alternatives for e in expand("dictionaries", glossary)] == [("딕셔너리", "dictionary")]
+    assert [e.alternatives for e in expand("objects", glossary)] == [("객체", "object")]
+    assert [e.alternatives for e in expand("object", glossary)] == [("객체",)]  # not objective's concept

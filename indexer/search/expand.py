@@ -54,13 +54,21 @@ class Glossary:
     def __init__(self, concepts: list[tuple[str, ...]]) -> None:
         self.concepts = concepts
         self.lookup: dict[str, int] = {}
-        #: the stem of every one-word English term (dictionaries finds dictionary's concept)
-        self.stems: dict[str, int] = {}
+        #: the one-word English terms by stem (dictionaries finds dictionary's concept)
+        self.stems: dict[str, list[tuple[str, int]]] = {}
         for number, terms in enumerate(concepts):
             for term in terms:
                 self.lookup.setdefault(key(term), number)
                 if _ENGLISH_WORD.fullmatch(term):
-                    self.stems.setdefault(stem(term.lower()), number)
+                    self.stems.setdefault(stem(term.lower()), []).append((term.lower(), number))
+
+    def inflected(self, word: str) -> int | None:
+        """The concept of a one-word English term that ``word`` is the plural or singular of (dictionaries:
+        dictionary; not objective for object, although both stem to object)."""
+        for term, number in self.stems.get(stem(word), ()):
+            if _plural_of(word, term) or _plural_of(term, word):
+                return number
+        return None
 
     @classmethod
     def load(cls, path: Path = GLOSSARY) -> Glossary:
@@ -96,6 +104,12 @@ def _mined_glossary(mined: Any) -> Glossary:
     if found is None:
         found = _MINED[mined] = Glossary(list(mined.concepts))
     return found
+
+
+def _plural_of(plural: str, singular: str) -> bool:
+    if plural.endswith("ies"):
+        return singular.endswith("y") and plural[:-3] == singular[:-1]
+    return plural in (singular + "s", singular + "es")
 
 
 def _units(text: str) -> list[str]:
@@ -147,7 +161,7 @@ def _longest(units: list[str], i: int, glossaries: list[Glossary]) -> tuple[int,
             if concept is not None and (n > 1 or len(joined) > 1):
                 return source, concept, n, joined
         if _ENGLISH_WORD.fullmatch(units[i]) and len(units[i]) > 3:
-            concept = glossary.stems.get(stem(units[i]))
+            concept = glossary.inflected(units[i])
             if concept is not None:
                 return source, concept, 1, units[i]
     return None
