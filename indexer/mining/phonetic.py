@@ -63,6 +63,33 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), s) for p, s in [
 ]]
 
 
+def _first_letters(pattern: str) -> set[str]:
+    """The letters a rule's match can start with (each alternative's first letter or letter class)."""
+    letters: set[str] = set()
+    alternatives, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+    for alternative in [*alternatives, pattern[start:]]:
+        alternative = re.sub(r"^\(\?<=[^)]*\)", "", alternative)  # a look-behind consumes nothing
+        if alternative.startswith("["):
+            spec = alternative[1:alternative.index("]")]
+            letters |= {chr(c) for a, b in re.findall(r"(.)-(.)", spec) for c in range(ord(a), ord(b) + 1)}
+            letters |= set(re.sub(r".-.", "", spec))
+        else:
+            letters.add(alternative[0])
+    return letters
+
+
+#: the rules that can match at a letter, in order (a rule never matches where its first letter is not)
+_RULES_AT: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+for _rule in _RULES:
+    for _letter in _first_letters(_rule[0].pattern):
+        _RULES_AT.setdefault(_letter, []).append(_rule)
+
+
 def latin_sounds(word: str) -> str:
     """The sound-alphabet reading of an English word (lower case letters only)."""
     word = word.lower().replace("gg", "k")  # a doubled g is hard (logging)
@@ -76,7 +103,7 @@ def latin_sounds(word: str) -> str:
     out: list[str] = []
     position = 0
     while position < len(word):
-        for pattern, sound in _RULES:
+        for pattern, sound in _RULES_AT.get(word[position], ()):
             found = pattern.match(word, position)
             if found and found.end() > position:
                 out.append(sound)
