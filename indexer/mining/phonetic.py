@@ -144,15 +144,27 @@ def _indel(symbol: str) -> float:
     return 0.5 if symbol == "H" else 1.0
 
 
+# the costs above as tables (the symbols of the sound alphabet; anything else costs 1)
+_SYMBOLS = "KNTLMPSJGHR" + "aeiouvw"
+_INDEL = {symbol: _indel(symbol) for symbol in _SYMBOLS}
+_SUBSTITUTE = {(a, b): _cost(a, b) for a in _SYMBOLS for b in _SYMBOLS if _cost(a, b) != 1.0}
+
+
 def distance(a: str, b: str) -> float:
     """Weighted edit distance between two sound readings (consonants 1, vowels 0.2, near consonants 0.5)."""
+    indel, substitute = _INDEL.get, _SUBSTITUTE.get
+    inserts = [indel(y, 1.0) for y in b]
     previous = [0.0]
-    for symbol in b:
-        previous.append(previous[-1] + _indel(symbol))
+    for cost in inserts:
+        previous.append(previous[-1] + cost)
     for x in a:
-        current = [previous[0] + _indel(x)]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + _indel(x), current[j - 1] + _indel(y), previous[j - 1] + _cost(x, y)))
+        delete = indel(x, 1.0)
+        left = previous[0] + delete
+        current = [left]
+        for j, y in enumerate(b):
+            change = 0.0 if x == y else substitute((x, y), 1.0)
+            left = min(previous[j + 1] + delete, left + inserts[j], previous[j] + change)
+            current.append(left)
         previous = current
     return previous[-1]
 
