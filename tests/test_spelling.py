@@ -72,3 +72,13 @@ def test_the_check_is_capped_and_linear_in_the_words() -> None:
 def test_the_check_stops_at_its_deadline() -> None:
     result = check("트렌스포머 제네레이터", LEXICON, deadline=time.monotonic() - 1)
     assert result.corrected is None
+
+
+def test_a_long_word_is_fixed_to_one_the_corpus_writes_only_once() -> None:
+    lexicon = Lexicon({"reinforc": 1, "learn": 30}, {"reinforcement": 1, "learning": 30})  # below the buckets
+    assert check("reinforcment learning", lexicon).corrected == "reinforcement learning"
+
+
+def test_one_letter_slips_are_corrected_on_the_fixture_index(search_index) -> None:  # type: ignore[no-untyped-def]
+    for typed, meant in (("segmentaton", "segmentation"), ("reinforcment learning", "reinforcement learning")):
+        assert search_index.search(typed).corrected == meant

@@ -11,13 +11,16 @@ A typed word is first looked up *as a whole word*, the way the corpus writes it 
   (ㅔㅛ색초 → pytorch) is converted when the converted word is known;
 * otherwise the nearest whole word the corpus writes (jamo-level edit distance for Hangul, so one wrong
   vowel or a missing final consonant is one or two edits: 트렌스포머 → 트랜스포머; letters for English:
-  segmentaton → segmentation), then the nearest index term (English stems, Korean morphemes).
+  segmentaton → segmentation), then the nearest index term (English stems, Korean morphemes); a long
+  English word is also tried against the words one edit away that the corpus writes however rarely (the
+  correction buckets hold words of two documents or more): reinforcment → reinforcement.
 
 A word the index does not know and that has a candidate is replaced and the corrected query is searched
 (``corrected``); a known but very rare word with a much more frequent neighbour only yields a suggestion,
 and so does a short English respelling next to known words (a real word absent from the corpus, such as
-``vocal``, is not rewritten). Each word costs a bounded number of lookups, and at most
-:data:`MAX_CORRECTED` words are corrected per query: a check is linear in the words typed.
+``vocal``, is not rewritten). Each word costs a bounded number of lookups, at most
+:data:`MAX_CORRECTED` unknown words are tried and as many long English words looked at for a respelling
+per query: a check is linear in the words typed.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.analysis import hangul_to_latin, latin_to_hangul, morphemes, strip_particle, text_analyzer
+from indexer.analysis import hangul_to_latin, latin_to_hangul, morphemes, stem, strip_particle, text_analyzer
 from indexer.spelling.lexicon import LEXICON_FIELDS, Lexicon, StoredLexicon, levenshtein
 from indexer.storage import open_stored
 
@@ -108,12 +111,14 @@ def _hangul_known(lexicon: Vocabulary, word: str) -> bool:
     return all(len(p) > 1 and lexicon.df.get(p.lower(), 0) > 0 for p in parts)
 
 
-def _word_known(lexicon: Vocabulary, word: str) -> bool:
+def _word_known(lexicon: Vocabulary, word: str, respell: bool = True) -> bool:
+    """Whether ``word`` needs no correction; ``respell=False`` takes a word whose stem is known as known
+    without looking for a respelling (the look is capped per query)."""
     if _HANGUL_WORD.match(word):
         return _hangul_known(lexicon, word)
     if _written(lexicon, word) or not _known(lexicon, word):
         return _written(lexicon, word)
-    return _LATIN_WORD.match(word) is None or _respelling(lexicon, word) is None
+    return not respell or _LATIN_WORD.match(word) is None or _respelling(lexicon, word) is None
 
 
 def _respelling(lexicon: Vocabulary, word: str) -> str | None:
@@ -122,10 +127,25 @@ def _respelling(lexicon: Vocabulary, word: str) -> str | None:
     if len(word) < CONFIDENT_LENGTH:
         return None
     lowered = word.lower()
-    whole = lexicon.nearest(lowered, jamo=False, whole=True)
+    whole = lexicon.nearest(lowered, jamo=False, whole=True) or _one_edit_written(lexicon, lowered)
     if whole is None or whole.startswith(lowered) or lowered.startswith(whole):
         return None
     return whole
+
+
+def _one_edit_written(lexicon: Vocabulary, word: str) -> str | None:
+    """The word one edit from ``word`` that the corpus writes, however rarely (the correction buckets hold
+    only words of two documents or more), with the same stem: reinforcment → reinforcement."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {left + right[1:] for left, right in cuts if right}
+    edits |= {left + right[1] + right[0] + right[2:] for left, right in cuts if len(right) > 1}
+    edits |= {left + c + right[1:] for left, right in cuts if right for c in letters}
+    edits |= {left + c + right for left, right in cuts for c in letters}
+    edits.discard(word)
+    same = stem(word)
+    found = [(count, w) for w, count in lexicon.written_among(sorted(edits)).items() if stem(w) == same]
+    return max(found)[1] if found else None
 
 
 def _fix_latin(lexicon: Vocabulary, word: str) -> str | None:
@@ -136,6 +156,10 @@ def _fix_latin(lexicon: Vocabulary, word: str) -> str | None:
     whole = lexicon.nearest(lowered, jamo=False, whole=True)
     if whole is not None:
         return whole
+    if len(word) >= CONFIDENT_LENGTH:  # a long word one edit from one the corpus writes only once or twice
+        whole = _one_edit_written(lexicon, lowered)
+        if whole is not None and not (whole.startswith(lowered) or lowered.startswith(whole)):
+            return whole
     stems = _terms(word)
     if len(stems) != 1:
         return None
@@ -245,7 +269,11 @@ def check(text: str, lexicon: Vocabulary, *, deadline: float | None = None) -> C
     typed = text.split()
     if not typed:
         return Check(text)
-    words, known = _join(lexicon, typed, [_word_known(lexicon, w) for w in typed])
+    # a long English word with a known stem is looked at for a respelling (reinforcment): the first
+    # MAX_CORRECTED of them only
+    long_words = [i for i, w in enumerate(typed) if len(w) >= CONFIDENT_LENGTH and _LATIN_WORD.match(w)]
+    looked = set(long_words[:MAX_CORRECTED])
+    words, known = _join(lexicon, typed, [_word_known(lexicon, w, i in looked) for i, w in enumerate(typed)])
     fixed: list[str | None] = [None] * len(words)
     attempts = 0
     for i, word in enumerate(words):

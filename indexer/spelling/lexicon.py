@@ -103,6 +103,10 @@ class Lexicon:
     def from_reader(cls, reader: Any) -> Lexicon:
         return cls(term_frequencies(reader))
 
+    def written_among(self, words: Iterable[str]) -> dict[str, int]:
+        """The ``words`` the corpus writes, with their document counts (any count, unlike the buckets)."""
+        return {word: self.words[word] for word in words if self.words.get(word)}
+
     def nearest(self, word: str, *, jamo: bool, whole: bool = False) -> str | None:
         """The closest, then most frequent, known term (with ``whole``: whole word) within 1 edit (2 for
         long words)."""
@@ -310,6 +314,7 @@ class _TermCounts(Mapping[str, int]):
         self._connections = connections
         self._size = size
         self._get = f"SELECT df FROM {table} WHERE {column} = ?"
+        self._among = f"SELECT {column}, df FROM {table} WHERE {column} IN "
         self._all = f"SELECT {column} FROM {table} ORDER BY {column}"
 
     def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
@@ -332,6 +337,17 @@ class _TermCounts(Mapping[str, int]):
         for (term,) in self._connections.get().execute(self._all):
             yield term
 
+    def among(self, terms: Iterable[str]) -> dict[str, int]:
+        """The ``terms`` present, with their counts, in one query per 500."""
+        wanted = [t for t in dict.fromkeys(terms) if t.isascii()]
+        found: dict[str, int] = {}
+        db = self._connections.get()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = db.execute(self._among + f"({','.join('?' * len(chunk))})", chunk)
+            found.update((term, int(count)) for term, count in rows)
+        return found
+
     def __len__(self) -> int:
         return self._size
 
@@ -345,6 +361,12 @@ class StoredLexicon:
         self.df = _TermCounts(self._connections, int(meta["terms"]))
         self.words: Mapping[str, int] = (_TermCounts(self._connections, int(meta["words"]), "words", "word")
                                          if "words" in meta else {})
+
+    def written_among(self, words: Iterable[str]) -> dict[str, int]:
+        """The ``words`` the corpus writes, with their document counts (any count, unlike the buckets)."""
+        if isinstance(self.words, _TermCounts):
+            return self.words.among(words)
+        return {}
 
     def nearest(self, word: str, *, jamo: bool, whole: bool = False) -> str | None:
         """The closest, then most frequent, known term (with ``whole``: whole word) within 1 edit (2 for
