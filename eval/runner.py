@@ -24,6 +24,15 @@ class System(Protocol):
     def search(self, text: str, limit: int = 10) -> list[str]: ...
 
 
+def fixtures_root() -> Path:
+    """The shared fixtures folder the tests use (``$MODUSEARCH_FIXTURES`` or ``../shared/fixtures``)."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    from servers import fixtures_root as root
+
+    return root()  # type: ignore[no-any-return]
+
+
 @contextmanager
 def crawled_fixtures(workdir: Path) -> Iterator[Path]:
     """Serve ``../shared/fixtures`` locally, crawl them with the real crawler into ``workdir/corpus``."""
@@ -88,8 +97,12 @@ def mark_share(index_path: Path, judgments: Judgments, per_page: int = 10) -> Ma
 
 
 def run_system(system: System, judgments: Judgments) -> Scores:
-    rankings = {q.id: system.search(q.text, 10) for q in judgments.queries}
-    return per_query(judgments.qrels(), rankings)
+    return per_query(judgments.qrels(), rankings_of(system, judgments))
+
+
+def rankings_of(system: System, judgments: Judgments, depth: int = 10) -> dict[str, list[str]]:
+    """Each judged query's top ``depth`` document keys from ``system``."""
+    return {q.id: system.search(q.text, depth) for q in judgments.queries}
 
 
 def evaluate_modusearch(corpus_path: Path, index_path: Path, judgments: Judgments) -> Scores:
@@ -122,16 +135,18 @@ def modusearch_analysis(doc: Document) -> int:
     return count
 
 
-def table(results: dict[str, Scores], judgments: Judgments) -> str:
+def table(results: dict[str, Scores], judgments: Judgments, *, held_out: bool = True,
+          measures: tuple[str, ...] | None = None) -> str:
     """Markdown: one table per measure, rows overall / held-out / categories, one column per system."""
     systems = list(results)
     groups: list[tuple[str, list[str]]] = [("**overall**", [q.id for q in judgments.queries])]
-    held = judgments.held_out()
-    groups.append(("held-out third", [q.id for q in judgments.queries if q.id in held]))
+    if held_out:
+        held = judgments.held_out()
+        groups.append(("held-out third", [q.id for q in judgments.queries if q.id in held]))
     for category in judgments.categories:
         groups.append((category, [q.id for q in judgments.queries if q.category == category]))
     lines: list[str] = []
-    for measure in MEASURES:
+    for measure in measures or tuple(MEASURES):
         lines += [f"### {measure}", "", "| queries | n | " + " | ".join(systems) + " |",
                   "| --- | ---: | " + " | ".join("---:" for _ in systems) + " |"]
         for label, ids in groups:

@@ -24,10 +24,11 @@ FORBIDDEN = {
 MAY_USE = {
     "analysis": set(),
     "storage": {"analysis"},
+    "mining": {"analysis", "storage"},
     "spelling": {"analysis", "storage"},
     "suggest": {"analysis", "storage"},
-    "search": {"analysis", "storage", "spelling", "suggest"},
-    "operations": {"analysis", "storage", "spelling", "suggest"},
+    "search": {"analysis", "storage", "mining", "spelling", "suggest"},
+    "operations": {"analysis", "storage", "mining", "spelling", "suggest"},
 }
 #: The one module that may touch Whoosh's private internals, and the Whoosh modules everyone may use.
 DOOR = "indexer.storage.whoosh_internals"

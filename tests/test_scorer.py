@@ -16,6 +16,7 @@ from bench.queries import QUERIES
 from eval.judgments import load_judgments
 from indexer import SearchIndex
 from indexer.operations.update import update
+from indexer.search.coverage import coverage
 from indexer.search.scorer import Scorer, rank, rank_by
 from indexer.storage.postings import read_postings
 from test_index_ops_helpers import copy_crawled, mutate
@@ -32,13 +33,18 @@ def cases() -> list[tuple[str, dict[str, list[str]]]]:
 
 def scorer_ranking(index: SearchIndex, text: str, filters: dict[str, list[str]], sort: str,
                    limit: int) -> tuple[list[str], list[float], int]:
-    """The scorer's own ranking of the plan's query (ids, scores, total), before the ranking tiers
-    (indexer/search/tiers.py) reorder it: what Whoosh's collector must agree with."""
+    """The scorer's own ranking of the plan's query (ids, scores, total), with the coverage factor
+    (indexer/search/coverage.py) and before the ranking tiers (indexer/search/tiers.py) reorder it: what
+    Whoosh's collector must agree with (tests/whoosh_reference.py applies the same factor)."""
     plan = index.plan(text, filters)
     with index.live.held() as generation, generation.index.searcher(weighting=index.weighting) as searcher:
         table, postings = generation.tables(searcher)
-        scored = Scorer(table, postings, searcher, candidates=max(100, 3 * limit)).evaluate(plan.query)
+        scorer = Scorer(table, postings, searcher, candidates=max(100, 3 * limit))
+        scored = scorer.evaluate(plan.query)
         final = scored.scores * table.prior
+        factor = coverage(plan.groups, lambda group: scorer.evaluate(group).matched.copy(), table.size)
+        if factor is not None and sort == "relevance":
+            final = final * factor
         docs = rank_by(table.published, scored.matched, limit) if sort == "date" else \
             rank(final, scored.matched, limit)
         ids = [searcher.stored_fields(int(d))["id"] for d in docs]

@@ -11,6 +11,7 @@ from whoosh import sorting
 from whoosh.matching import binary, wrappers
 
 from indexer import SearchIndex
+from indexer.search.coverage import COVERAGE_POWER, MAX_GROUPS
 
 
 def _keep_term_count(self: Any, newchild: Any) -> Any:
@@ -66,8 +67,21 @@ def whoosh_search(index: SearchIndex, raw_query: str, filters: dict[str, list[st
     sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
     with index.live.held() as generation, generation.index.searcher(weighting=index.weighting) as searcher, \
             _quirks_fixed():
-        results: Any = searcher.search(plan.query, limit=limit, sortedby=sortedby, groupedby=facets, terms=True)
+        covered = sort == "relevance" and COVERAGE_POWER > 0 and 2 <= len(plan.groups) <= MAX_GROUPS
+        results: Any = searcher.search(plan.query, limit=None if covered else limit, sortedby=sortedby,
+                                       groupedby=facets, terms=True)
+        counts = {name: {k: v for k, v in results.groups(name).items() if k} for name in ("kind", "lab", "lang")}
+        if covered:
+            # the coverage factor (indexer/search/coverage.py): the share of the query's words a document
+            # matches, each word's documents found by Whoosh's own matchers
+            shares: dict[int, int] = {}
+            for group in plan.groups:
+                for docnum in searcher.docs_for_query(group):
+                    shares[docnum] = shares.get(docnum, 0) + 1
+            scored = sorted(((float(hit.score or 0.0) * (shares.get(hit.docnum, 0) / len(plan.groups))
+                              ** COVERAGE_POWER, hit.docnum, hit["id"]) for hit in results),
+                            key=lambda row: (-row[0], row[1]))[:limit]
+            return Reference([row[2] for row in scored], [row[0] for row in scored], len(results), counts)
         ids = [hit["id"] for hit in results][:limit]
         scores = [float(hit.score or 0.0) for hit in results][:limit]
-        counts = {name: {k: v for k, v in results.groups(name).items() if k} for name in ("kind", "lab", "lang")}
         return Reference(ids, scores, len(results), counts)

@@ -17,11 +17,13 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, LowercaseFilter
 
 from indexer.analysis.bigram import HangulBigramTokenizer, bigrams
-from indexer.analysis.english import EnglishStemFilter, index_form
+from indexer.analysis.english import EnglishStemFilter, index_form, stem
+from indexer.analysis.hanja import loanword_like, loanword_spelling, sino_korean_syllables
 from indexer.analysis.keyboard import decompose, hangul_to_latin, keys_as_hangul, latin_to_hangul
 from indexer.analysis.korean import KoreanTokenizer, morphemes
 from indexer.analysis.normalize import fold_width, normalize_query
-from indexer.analysis.nouns import dictionary_words, is_noun, noun_phrases
+from indexer.analysis.nouns import dictionary_words, has_ending, is_noun, noun_like, noun_phrases
+from indexer.analysis.particles import STRIPPED, Memo, strip_particle
 from indexer.analysis.terms import bigram_terms, index_terms
 
 #: Bumped whenever analysis output changes: an index built with another version must be rebuilt.
@@ -41,6 +43,8 @@ def bigram_analyzer() -> Analyzer:
 
 __all__ = [
     "ANALYSIS_VERSION",
+    "STRIPPED",
+    "Memo",
     "EnglishStemFilter",
     "HangulBigramTokenizer",
     "KoreanTokenizer",
@@ -51,13 +55,20 @@ __all__ = [
     "dictionary_words",
     "fold_width",
     "hangul_to_latin",
+    "has_ending",
     "index_form",
     "index_terms",
     "is_noun",
     "keys_as_hangul",
     "latin_to_hangul",
+    "loanword_like",
+    "loanword_spelling",
     "morphemes",
     "normalize_query",
+    "noun_like",
     "noun_phrases",
+    "sino_korean_syllables",
+    "stem",
+    "strip_particle",
     "text_analyzer",
 ]

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from indexer.analysis.scan import Tagger, chunk_outputs, mecab_segments
 from indexer.analysis.userdict import default_user_dictionary
 
-__all__ = ["dictionary_words", "is_noun", "noun_phrases"]
+__all__ = ["dictionary_words", "has_ending", "is_noun", "noun_like", "noun_phrases"]
 
 _NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "SN", "XR"})
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -49,6 +49,23 @@ def is_noun(term: str) -> bool:
     """Whether mecab reads ``term`` as nouns only (key terms also include verb stems such as 되, 대하)."""
     tags = [line.partition("\t")[2].split(",", 1)[0] for line in Tagger.parse(term).splitlines() if "\t" in line]
     return bool(tags) and all(tag.split("+", 1)[0] in ("NNG", "NNP", "SL", "SH") for tag in tags)
+
+
+#: What a term may be made of: nouns, noun prefixes and suffixes (비-, -화, -성), roots, foreign words, numbers.
+_TERM_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "XPN", "XSN", "XR", "SL", "SH", "SN"})
+
+
+def noun_like(term: str) -> bool:
+    """Whether mecab reads ``term`` (spaces allowed) as a noun phrase: no verb, ending, particle or pronoun
+    (정규화, 배치 정규화 are; 있을, 쪼갭니다, 그것 are not)."""
+    tags = [line.partition("\t")[2].split(",", 1)[0] for line in Tagger.parse(term).splitlines() if "\t" in line]
+    return bool(tags) and all(tag.split("+", 1)[0] in _TERM_TAGS for tag in tags)
+
+
+def has_ending(word: str) -> bool:
+    """Whether mecab finds a verb or adjective ending in ``word`` (아닙니다, 그런데)."""
+    return any(tag.startswith("E") for line in Tagger.parse(word).splitlines() if "\t" in line
+               for tag in line.partition("\t")[2].split(",", 1)[0].split("+"))
 
 
 def read_noun_phrases(text: str, lines: Iterable[str]) -> set[str]:

@@ -104,8 +104,9 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
         with writer_processes_die_with_parent():
             filled = fill_index(ix, documents(), procs=procs, limitmb=limitmb, progress=progress)
             fingerprints.write(generation, ix.latest_generation())
-            # spelling and suggestion files, before publishing
-            write_lookups(generation, procs=procs, suggestions=filled.suggestions, term_counts=filled.term_counts)
+            # mined lexicon, spelling and suggestion files, before publishing
+            write_lookups(generation, procs=procs, suggestions=filled.suggestions, term_counts=filled.term_counts,
+                          mined=filled.mined)
         count = filled.documents
         seconds = time.monotonic() - started
         write_meta(generation, generation_meta(corpus, count, len(report.skipped), "rebuild",

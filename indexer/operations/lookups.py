@@ -1,4 +1,5 @@
-"""The lookup files of an index generation, written at index time: spelling.sqlite and suggest.sqlite.
+"""The lookup files of an index generation, written at index time: mining.sqlite, spelling.sqlite and
+suggest.sqlite.
 
 A rebuild and an update call :func:`write_lookups` after Whoosh's commit and before the generation is
 published (indexer/operations/build.py, indexer/operations/update.py), so a published generation has
@@ -11,7 +12,9 @@ merge), and the suggestion file is the base's with the touched documents' terms 
 (mecab reads only those), their titles and labs replaced and only the entries that differ rewritten
 (:func:`indexer.suggest.store.patch_suggestions`), in a second process while the update indexes
 (:class:`BackgroundSuggestions`). A base without the per-field counts or the document list (written by
-an older version) gets both files written whole.
+an older version) gets both files written whole. The mined lexicon is the base's counts without the
+replaced documents' words and pairs and with their new versions' (:func:`indexer.mining.patch_mining`,
+no mecab), and hands its word counts to the spelling lexicon as the whole-word vocabulary.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from indexer.mining import MinedCounts, mine, mined_text, patch_mining, write_mining
 from indexer.operations.processes import writer_processes_die_with_parent
 from indexer.spelling import write_lexicon_file
 from indexer.storage import FileMismatch, open_generation
@@ -49,7 +53,7 @@ logger = logging.getLogger(__name__)
 def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterable[str] = (), procs: int = 1,
                   suggestions: SuggestionData | None = None, documents: TouchedDocuments | None = None,
                   background: BackgroundSuggestions | None = None,
-                  term_counts: dict[str, dict[str, int]] | None = None) -> None:
+                  term_counts: dict[str, dict[str, int]] | None = None, mined: MinedCounts | None = None) -> None:
     """Write the lookup files of the committed but unpublished ``generation``.
 
     ``base`` is the generation an update started from and ``touched`` the ids it added, changed or
@@ -58,16 +62,19 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
     An update that has the touched documents at hand passes them (``documents``), or has already started
     patching the suggestion file in a second process (``background``): otherwise they are read from the
     two generations. A rebuild that counted the lexicon fields' terms as it wrote them passes the counts
-    (``term_counts``, as :func:`indexer.spelling.lexicon.field_frequencies` would read them).
+    (``term_counts``, as :func:`indexer.spelling.lexicon.field_frequencies` would read them), and a rebuild
+    that mined its documents as it indexed them passes their counts (``mined``).
     """
     started = time.monotonic()
     ix = open_generation(generation)
     commit = ix.latest_generation()
+    base_commit = None if base is None else open_generation(base).latest_generation()
+    words = _write_mining(generation, commit, ix, mined, base, base_commit, documents)
+    mining_seconds = time.monotonic() - started
     with ix.reader() as reader:
-        base_commit = None if base is None else open_generation(base).latest_generation()
         lexicon = write_lexicon_file(generation, reader, commit, base=base, base_commit=base_commit,
-                                     term_counts=term_counts)
-    lexicon_seconds = time.monotonic() - started
+                                     term_counts=term_counts, words=words)
+    lexicon_seconds = time.monotonic() - started - mining_seconds
     touched = set(touched)
     with ix.searcher() as searcher:
         how = None
@@ -80,8 +87,30 @@ def write_lookups(generation: Path, *, base: Path | None = None, touched: Iterab
             how = _patch(generation, commit, base, touched, documents)
         if how is None:
             how = _rewrite(generation, commit, base, touched, searcher, procs, suggestions)
-    logger.info("lookup files of %s: lexicon %.1f s (%s), suggestions %.1f s (%s)", generation.name, lexicon_seconds,
-                lexicon, time.monotonic() - started - lexicon_seconds, how)
+    logger.info("lookup files of %s: mined lexicon %.1f s, spelling lexicon %.1f s (%s), suggestions %.1f s (%s)",
+                generation.name, mining_seconds, lexicon_seconds, lexicon,
+                time.monotonic() - started - lexicon_seconds - mining_seconds, how)
+
+
+def _write_mining(generation: Path, commit: int, ix: Any, mined: MinedCounts | None, base: Path | None,
+                  base_commit: int | None, documents: TouchedDocuments | None) -> dict[str, int]:
+    """Write mining.sqlite: from the counts a rebuild gathered, else by patching the base generation's file
+    with the touched documents, else by mining every stored document. Returns the word counts."""
+    if mined is None and base is not None and base_commit is not None and documents is not None:
+        try:
+            mined = patch_mining(generation, base, base_commit, commit,
+                                 stale=map(mined_text, documents.stale.values()),
+                                 fresh=map(mined_text, documents.fresh.values()))
+            return dict(mined.words)
+        except FileMismatch as exc:
+            logger.info("%s: %s; mining every document", base.name, exc)
+    if mined is None:
+        mined = MinedCounts()
+        with ix.searcher() as searcher:
+            for doc in searcher.all_stored_fields():
+                mined.add(mine(mined_text(doc)))
+    write_mining(generation, mined, commit)
+    return dict(mined.words)
 
 
 def _patch(generation: Path, commit: int, base: Path, touched: set[str], documents: TouchedDocuments) -> str | None:

@@ -1,8 +1,9 @@
 """Fill a new index with documents, in one process or several, one segment per process.
 
 Each document's contribution to the suggestion index (its title, lab and terms:
-:mod:`indexer.suggest.terms`) is gathered where it is indexed, so a rebuild does not read every stored
-document back and send it through mecab in a second pass.
+:mod:`indexer.suggest.terms`) and to the mined lexicon (its words and candidate bilingual pairs:
+:mod:`indexer.mining`) is gathered where it is indexed, so a rebuild does not read every stored document
+back and send it through mecab in a second pass.
 
 With ``procs`` > 1 this process reads the corpus and deals documents out in batches, round robin, to
 ``procs`` forked indexing processes; each analyses its documents and writes one segment with
@@ -25,6 +26,7 @@ from typing import Any
 
 from corpus import Document
 from indexer.errors import BuildError
+from indexer.mining import MinedCounts, mine, mined_text
 from indexer.operations.convert import to_fields
 from indexer.spelling import LEXICON_FIELDS
 from indexer.storage import BulkWriter, index_codec
@@ -45,6 +47,13 @@ class Filled:
     suggestions: SuggestionData  # in document order
     #: field → term → document frequency over all segments, for LEXICON_FIELDS (the spelling lexicon)
     term_counts: dict[str, dict[str, int]]
+    #: words and candidate bilingual pairs of the documents (indexer/mining)
+    mined: MinedCounts
+
+
+#: What one indexing process sends back: its segment (None if it got no document), its suggestion data,
+#: its lexicon fields' term counts and its mined counts.
+Part = tuple[Any, SuggestionData, dict[str, dict[str, int]], MinedCounts]
 
 
 def _writer(ix: Any, **kwargs: Any) -> BulkWriter:
@@ -65,6 +74,7 @@ class _Sink:
     def __init__(self, writer: BulkWriter) -> None:
         self.writer = writer
         self.suggestions = SuggestionData()
+        self.mined = MinedCounts()
         self.count = 0
 
     def add(self, doc: Document) -> None:
@@ -72,6 +82,7 @@ class _Sink:
         self.writer.add_document(**fields)
         self.suggestions.add_document(fields)  # the stored values: the same as the fields'
         self.suggestions.stats.add(document_terms(term_text(fields)))
+        self.mined.add(mine(mined_text(fields)))
         self.count += 1
 
 
@@ -87,16 +98,18 @@ def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitm
                 if progress and sink.count % 500 == 0:
                     progress(sink.count)
             writer.commit(merge=False)
-            return Filled(sink.count, sink.suggestions, writer.term_counts)
+            return Filled(sink.count, sink.suggestions, writer.term_counts, sink.mined)
         count, parts = _fill_in_processes(ix, documents, procs, progress, batch)
         # this writer indexed nothing itself: it only writes the table of contents
-        writer.commit_segments([segment for segment, _, _ in parts if segment is not None])
+        writer.commit_segments([segment for segment, _, _, _ in parts if segment is not None])
         suggestions = SuggestionData()
         counts: dict[str, dict[str, int]] = {name: {} for name in writer.count_fields}
-        for _, part, part_counts in parts:  # in segment order, which is the order the index lists documents in
+        mined = MinedCounts()
+        for _, part, part_counts, part_mined in parts:  # in segment order, the order the index lists documents in
             suggestions.merge(part)
             _add_counts(counts, part_counts)
-        return Filled(count, suggestions, counts)
+            mined.merge(part_mined)
+        return Filled(count, suggestions, counts, mined)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -104,7 +117,7 @@ def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitm
 
 
 def _fill_in_processes(ix: Any, documents: Iterable[Document], procs: int, progress: Callable[[int], None] | None,
-                       size: int) -> tuple[int, list[tuple[Any, SuggestionData, dict[str, dict[str, int]]]]]:
+                       size: int) -> tuple[int, list[Part]]:
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     jobs = [context.Queue(maxsize=_QUEUED_BATCHES) for _ in range(procs)]
@@ -149,7 +162,7 @@ def _put(jobs: Any, item: Any, worker: Any) -> None:
                 raise BuildError(f"{worker.name} stopped (exit code {worker.exitcode}) while indexing") from None
 
 
-def _collect(results: Any, workers: list[Any]) -> list[tuple[Any, SuggestionData, dict[str, dict[str, int]]]]:
+def _collect(results: Any, workers: list[Any]) -> list[Part]:
     """Each process's segment (None if it got no document) and suggestion data, in process order; a
     BuildError if one failed or died."""
     segments: dict[int, Any] = {}
@@ -176,7 +189,7 @@ def _index_batches(ix: Any, jobs: Any, results: Any, number: int) -> None:
             for doc in batch:
                 sink.add(doc)
         segment = writer.finish_alone()
-        results.put((number, (segment, sink.suggestions, writer.term_counts), ""))
+        results.put((number, (segment, sink.suggestions, writer.term_counts, sink.mined), ""))
     except BaseException as exc:  # reported to the parent, which fails the whole fill
         results.put((number, None, f"{type(exc).__name__}: {exc}"))
         raise

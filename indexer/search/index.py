@@ -22,19 +22,24 @@ from typing import Any, TypeVar
 import numpy as np
 from whoosh import query as wq
 
+from indexer.mining import mined_lexicon_for
 from indexer.search import query as userquery
 from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
+from indexer.search.coverage import MAX_GROUPS, coverage
+from indexer.search.expand import Expansion
 from indexer.search.expand import expand as _expand
 from indexer.search.highlight import Marks
 from indexer.search.initials import complete_initials
+from indexer.search.questions import content_words, context_weights, is_question, weigh_fields
 from indexer.search.results import Choseong, Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
 from indexer.search.snippets import make_snippet, mark_text
 from indexer.search.tiers import Tiers
+from indexer.search.unknown import LIGHT_VERB_MIN_DOCS, light_verb_stems, lone_syllables, without_absent
+from indexer.spelling import LEXICON_FIELDS, lexicon_for
 from indexer.spelling import check as spelling_check
-from indexer.spelling import lexicon_for
 from indexer.storage import READ_ERRORS, Generation, LiveIndex, ThreadSearchers
 from indexer.suggest import Suggestion, complete, suggester_for
 
@@ -72,6 +77,7 @@ class QueryPlan:
     marks: Marks = dataclasses.field(default_factory=Marks)  # what snippets mark (indexer/search/highlight.py)
     filter_query: Any = None  # the filters alone (what a search without words browses)
     tiers: Tiers = dataclasses.field(default_factory=Tiers)  # what ranks first (indexer/search/tiers.py)
+    groups: list[Any] = dataclasses.field(default_factory=list)  # one query per content word (coverage.py)
 
 
 class SearchIndex:
@@ -97,6 +103,7 @@ class SearchIndex:
         """Open the spelling lexicon and the suggestion index and load the scorer's arrays of a new
         generation, so the first searches after a switch do not pay for them."""
         lexicon_for(generation.index)
+        mined_lexicon_for(generation.index)
         suggester_for(generation.index)
         with generation.index.searcher() as searcher:
             generation.tables(searcher)  # the scorer's per-document arrays
@@ -165,8 +172,9 @@ class SearchIndex:
     # -- searching --------------------------------------------------------------------------
 
     def plan(self, raw_query: str, filters: dict[str, list[str]] | None = None, *, correct: bool = True,
-             generation: Generation | None = None) -> QueryPlan:
-        """What a search runs: the query as typed, corrected and expanded, with its filters."""
+             generation: Generation | None = None, deadline: float | None = None) -> QueryPlan:
+        """What a search runs: the query as typed, corrected and expanded, with its filters (the spelling
+        check stops correcting at ``deadline``, a ``time.monotonic()`` value)."""
         generation = generation or self.live.current()
         parsed = userquery.parse(raw_query)
         all_filters = {k: list(v) for k, v in parsed.filters.items()}
@@ -174,27 +182,50 @@ class SearchIndex:
             all_filters.setdefault(name, []).extend(v for v in values if v)
         if parsed.empty:
             return QueryPlan(None, None, all_filters, None, filter_query=userquery.filter_query(all_filters))
+        words = parsed.text.split()
+        if len(words) > userquery.MAX_TERMS:  # later words would add no term (query.py): not read at all
+            parsed = dataclasses.replace(parsed, text=" ".join(words[:userquery.MAX_TERMS]))
         lexicon = lexicon_for(generation.index)
-        check = spelling_check(parsed.text, lexicon) if correct else None
+        check = spelling_check(parsed.text, lexicon, deadline=deadline) if correct else None
         if check is not None:
             parsed = dataclasses.replace(parsed, text=check.text)  # slips and unknown words corrected (reported)
+        question = is_question(parsed.text)
+        if question:  # a question's scaffolding is left out; its context words weigh less
+            parsed = dataclasses.replace(parsed, text=content_words(parsed.text))
+        # 캡처하는 → 캡처: a noun made a verb is searched as the noun the corpus writes
+        parsed = dataclasses.replace(parsed, text=light_verb_stems(
+            parsed.text, lambda word: lexicon.words.get(word, 0) >= LIGHT_VERB_MIN_DOCS))
         with_bigrams = userquery.needs_bigrams(parsed.text, lambda term: lexicon.df.get(term, 0) > 0)
-        expansions = _expand(parsed.text)
-        whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams)
+        mined = mined_lexicon_for(generation.index)
+        # past the deadline (a slow check), nothing is expanded: the scorer stops at once (timed out)
+        late = deadline is not None and time.monotonic() > deadline
+        expansions = [] if late else _expand(parsed.text, mined=mined)
+        lone = lone_syllables(parsed.text, lambda word: lexicon.words.get(word, 0) > 0)
+        weights = context_weights(parsed.text) if question else {}
+        whoosh_query = userquery.build(parsed, expansions, with_bigrams=with_bigrams, lone=lone, weights=weights)
+        whoosh_query = without_absent(whoosh_query, lambda term: lexicon.df.get(term, 0) > 0, LEXICON_FIELDS)
+        if question:
+            whoosh_query = weigh_fields(whoosh_query)
         typed_query = userquery.build(parsed, with_bigrams=False)
         filter_query = userquery.filter_query(all_filters)
         # Filters join the query as zero-weight terms (documents must have them; they add no score).
         scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
-        marks, tiers = _explained(parsed.text, with_bigrams)
+        marks, tiers = _explained(parsed.text, with_bigrams, tuple(expansions))
+        groups = [] if late else word_groups(parsed.text, mined, lone)
         return QueryPlan(scored_query, typed_query, all_filters, check, marks=marks, filter_query=filter_query,
-                         tiers=tiers)
+                         tiers=tiers, groups=groups)
 
     @_reads_index
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str = "relevance",
                correct: bool = True) -> SearchResults:
-        """Ranked, highlighted, faceted results; ``correct=False`` searches the words exactly as typed."""
+        """Ranked, highlighted, faceted results; ``correct=False`` searches the words exactly as typed.
+
+        Every part — spelling, expansion, scoring, snippets — runs inside one deadline, ``time_limit``
+        seconds from the start: the spelling check stops correcting, scoring stops with ``timed_out``, and
+        snippets left to cut past it are the documents' openings."""
         started = time.perf_counter()
+        deadline = time.monotonic() + self.time_limit
         generation = self.live.current()
         cache_key = request_key(generation.path.name, raw_query, filters, page, per_page,
                                 sort if correct else f"{sort}/as-typed")
@@ -212,7 +243,7 @@ class SearchIndex:
             searched = choseong.searched
         else:
             searched = raw_query
-        plan = self.plan(searched, filters, correct=correct, generation=generation)
+        plan = self.plan(searched, filters, correct=correct, generation=generation, deadline=deadline)
         if plan.query is None and not plan.filters:
             return SearchResults(raw_query, 0, page, per_page, _ms(started), [], filters=plan.filters)
         check = plan.check
@@ -221,7 +252,7 @@ class SearchIndex:
             table, postings = generation.tables(searcher)
             wanted = page * per_page
             scorer = Scorer(table, postings, searcher, B=self.weighting.B, K1=self.weighting.K1,
-                            candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=time.monotonic() + self.time_limit)
+                            candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=deadline)
             timed_out = False
             try:
                 scored = scorer.evaluate(plan.query if plan.query is not None else plan.filter_query)
@@ -230,6 +261,9 @@ class SearchIndex:
                 logger.warning("query %r hit the %.1f s time limit", raw_query[:80], self.time_limit)
                 scored = scorer.nothing()
             final = scored.scores * table.prior
+            factor = None if timed_out else coverage(plan.groups, lambda group: _matches(scorer, group), table.size)
+            if factor is not None:  # documents holding every word of a short query score up (coverage.py)
+                final *= factor
             if plan.query is None:  # filters only: browse, newest first (undated and listings last)
                 ranked = rank_by(table.published + np.where(table.listing, -(2**62), 0)
                                  if table.listing is not None else table.published, scored.matched, wanted)
@@ -240,8 +274,9 @@ class SearchIndex:
                     ranked = rank_by(table.published, scored.matched, wanted)
                 else:
                     ranked = rank(ordering.keys, scored.matched, wanted)
-            hits = [self._hit(searcher, int(doc), float(final[doc]), plan.marks)
-                    for doc in ranked[(page - 1) * per_page: wanted]]
+            # past the deadline, snippets are the documents' openings, unmarked
+            hits = [self._hit(searcher, int(doc), float(final[doc]), plan.marks if time.monotonic() < deadline
+                              else Marks()) for doc in ranked[(page - 1) * per_page: wanted]]
             matched = np.flatnonzero(scored.matched)
             facet_counts = {name: table.facets[name].counts(matched) if name in table.facets else {}
                             for name in ("kind", "lab", "lang")}
@@ -278,12 +313,34 @@ class SearchIndex:
 
 
 @lru_cache(maxsize=1024)
-def _explained(text: str, with_bigrams: bool) -> tuple[Marks, Tiers]:
-    """What the snippets mark and what ranks first for the words searched (both depend on the text
-    alone: its analysis and its glossary concepts), built once per text."""
-    expansions = _expand(text)
+def _explained(text: str, with_bigrams: bool, expansions: tuple[Expansion, ...]) -> tuple[Marks, Tiers]:
+    """What the snippets mark and what ranks first for the words searched (both depend on the text, its
+    analysis and its cross-lingual concepts: the hand glossary's and the generation's mined ones), built
+    once per text and concepts."""
     marks = Marks.of(text, expansions)
-    return marks, Tiers.of(marks, expansions, with_bigrams=with_bigrams)
+    return marks, Tiers.of(marks, list(expansions), with_bigrams=with_bigrams)
+
+
+def word_groups(text: str, mined: Any, lone: frozenset[str] = frozenset()) -> list[Any]:
+    """One query per content word of ``text``: its terms (not ``lone`` syllables) and their cross-lingual
+    alternatives."""
+    groups = []
+    for word in text.split():
+        terms = [t for t in userquery.analyze(word) if t not in lone]
+        parts: list[Any] = [userquery.term_query(t) for t in terms]
+        parts += [q for e in _expand(word, mined=mined) if (q := userquery.expansion_query(e, set(terms))) is not None]
+        if parts:
+            groups.append(wq.Or(parts))
+            if len(groups) > MAX_GROUPS:
+                return []  # coverage leaves such queries alone (coverage.py)
+    return groups
+
+
+def _matches(scorer: Scorer, query: Any) -> np.ndarray:
+    part = scorer.evaluate(query)
+    matched = part.matched.copy()
+    scorer.release(part)
+    return matched
 
 
 def _ms(started: float) -> float:

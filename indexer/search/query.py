@@ -154,15 +154,19 @@ def adjacency_query(text: str, weight: float = ADJACENCY_WEIGHT) -> q.Query | No
                  for a, b in pairs[:MAX_PAIRS] for name, boost in ADJACENCY_FIELDS.items()])
 
 
-def build(parsed: ParsedQuery, expansions: list[Expansion] | None = None, *, with_bigrams: bool = True) -> q.Query:
+def build(parsed: ParsedQuery, expansions: list[Expansion] | None = None, *, with_bigrams: bool = True,
+          lone: frozenset[str] = frozenset(), weights: dict[str, float] | None = None) -> q.Query:
     """The scoring query; filters are applied separately (see :func:`filter_query`).
 
     ``with_bigrams=False`` leaves out the Hangul bigram recall net (about 40% of the query time on a
     10,000-document index); the searcher adds it back when the morphemes alone may miss (see
-    ``needs_bigrams``).
+    ``needs_bigrams``). ``lone``: one-syllable pieces of unknown words, never searched as terms of their
+    own (indexer/search/unknown.py); ``weights``: terms weighing other than 1 (a question's context words,
+    indexer/search/questions.py).
     """
     typed = analyze(parsed.text)
-    should: list[q.Query] = [term_query(t) for t in typed]
+    weights = weights or {}
+    should: list[q.Query] = [term_query(t, weights.get(t, 1.0)) for t in typed if t not in lone]
     adjacent = adjacency_query(parsed.text)
     if adjacent is not None:
         should.append(adjacent)

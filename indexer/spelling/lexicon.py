@@ -1,6 +1,8 @@
 """The index's vocabulary for spelling: document frequencies, and the nearest known term by edit distance.
 
-Two implementations of one interface, a ``df`` mapping (term → documents) and ``nearest(word, jamo=)``:
+Two implementations of one interface, a ``df`` mapping (term → documents), a ``words`` mapping (whole word
+as written → documents: the mined lexicon's word counts, :mod:`indexer.mining`) and
+``nearest(word, jamo=, whole=)`` (the nearest term, or with ``whole`` the nearest whole word):
 
 * :class:`Lexicon`, in memory, from a dict (tests, and generations written before the lexicon file);
 * :class:`StoredLexicon`, the generation's ``spelling.sqlite``, written once at index time by
@@ -10,7 +12,9 @@ The file (SQLite)::
 
     meta(key, value)                          format, whoosh_generation, terms
     terms(term PRIMARY KEY, df)               every term of LEXICON_FIELDS; df = the largest over the fields
-    buckets(script, length, alphabet, codes)  correction candidates whose key has ``length`` letters:
+    words(word PRIMARY KEY, df)               every whole word (Hangul without particles, English lower case)
+    buckets(script, length, alphabet, codes)  correction candidates whose key has ``length`` letters
+                                              (scripts hangul/latin: terms; hangul-word/latin-word: words):
                                               a column-major uint8 matrix of letter codes (1-based
                                               positions in ``alphabet``), rows ordered by (-df, term)
     candidates(script, length, row, term, df) the term and df of each bucket row
@@ -38,9 +42,14 @@ logger = logging.getLogger(__name__)
 
 LEXICON_FIELDS = ("title", "headings", "description", "body", "repo", "lab_text", "author")
 LEXICON_FILE = "spelling.sqlite"
-FORMAT = "lexicon-2"
-#: Formats this code corrects from (lexicon-1 has no per-field counts, so an update cannot patch it).
-READ_FORMATS = ("lexicon-1", FORMAT)
+FORMAT = "lexicon-3"
+#: Formats this code corrects from (lexicon-1 has no per-field counts, so an update cannot patch it;
+#: before lexicon-3 there are no whole words).
+READ_FORMATS = ("lexicon-1", "lexicon-2", FORMAT)
+#: Formats an update can start from (their per-field counts; the whole words come from the mined lexicon).
+PATCH_FORMATS = ("lexicon-2", FORMAT)
+#: A whole word is offered as a correction once this many documents write it.
+WORD_MIN_DF = 2
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 _LATIN_WORD = re.compile(r"^[A-Za-z]+$")
 
@@ -77,38 +86,42 @@ def edit_limit(key: str, *, jamo: bool) -> int | None:
 
 
 class Lexicon:
-    """Document frequency of every term of the text fields, with Hangul terms also keyed by jamo length."""
+    """Document frequency of every term of the text fields (and of whole words, if given), with the
+    correction candidates keyed by script and length."""
 
-    def __init__(self, df: dict[str, int]) -> None:
+    def __init__(self, df: dict[str, int], words: dict[str, int] | None = None) -> None:
         self.df = df
-        self.hangul: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        self.latin: dict[int, list[str]] = defaultdict(list)
-        for term in df:
-            found = correction_key(term)
-            if found is None:
-                continue
-            if found[0] == "hangul":
-                self.hangul[len(found[1])].append((found[1], term))
-            else:
-                self.latin[len(term)].append(term)
+        self.words = words or {}
+        self.keys: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
+        for counts, suffix in ((df, ""), (self.words, "-word")):
+            for term, count in counts.items():
+                found = correction_key(term)
+                if found is not None and (not suffix or count >= WORD_MIN_DF):
+                    self.keys[(found[0] + suffix, len(found[1]))].append((found[1], term))
 
     @classmethod
     def from_reader(cls, reader: Any) -> Lexicon:
         return cls(term_frequencies(reader))
 
-    def nearest(self, word: str, *, jamo: bool) -> str | None:
-        """The closest, then most frequent, known term within 1 edit (2 for long words)."""
+    def written_among(self, words: Iterable[str]) -> dict[str, int]:
+        """The ``words`` the corpus writes, with their document counts (any count, unlike the buckets)."""
+        return {word: self.words[word] for word in words if self.words.get(word)}
+
+    def nearest(self, word: str, *, jamo: bool, whole: bool = False) -> str | None:
+        """The closest, then most frequent, known term (with ``whole``: whole word) within 1 edit (2 for
+        long words)."""
         key = decompose(word) if jamo else word
         limit = edit_limit(key, jamo=jamo)
         if limit is None:
             return None
+        script = ("hangul" if jamo else "latin") + ("-word" if whole else "")
+        counts = self.words if whole else self.df
         best: tuple[int, int, str] | None = None
         for length in range(len(key) - limit, len(key) + limit + 1):
-            entries = self.hangul.get(length, []) if jamo else [(t, t) for t in self.latin.get(length, [])]
-            for candidate_key, term in entries:
+            for candidate_key, term in self.keys.get((script, length), []):
                 distance = levenshtein(key, candidate_key, limit)
                 if distance <= limit and term != word:
-                    rank = (distance, -self.df[term], term)
+                    rank = (distance, -counts[term], term)
                     if best is None or rank < best:
                         best = rank
         return best[2] if best else None
@@ -156,10 +169,11 @@ def segment_ids(reader: Any) -> list[str]:
 
 
 def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int, *,
-                  fields: dict[str, dict[str, int]] | None = None, segments: Iterable[str] = ()) -> Path:
-    """Write ``folder``/spelling.sqlite for the term frequencies ``df``; with the per-field sums ``fields``
-    of the Whoosh ``segments`` they were counted in, so that an update can add its new segments' counts
-    (:func:`patch_lexicon`) instead of reading every term of every segment."""
+                  fields: dict[str, dict[str, int]] | None = None, segments: Iterable[str] = (),
+                  words: Mapping[str, int] | None = None) -> Path:
+    """Write ``folder``/spelling.sqlite for the term frequencies ``df`` and the whole words ``words``; with
+    the per-field sums ``fields`` of the Whoosh ``segments`` they were counted in, so that an update can add
+    its new segments' counts (:func:`patch_lexicon`) instead of reading every term of every segment."""
     db = sqlite3.connect(":memory:")
     db.executescript("""
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -169,25 +183,30 @@ def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int, *,
         CREATE TABLE candidates (script TEXT, length INTEGER, row INTEGER, term TEXT, df INTEGER,
                                  PRIMARY KEY (script, length, row)) WITHOUT ROWID;
         CREATE TABLE field_df (field TEXT, term TEXT, df INTEGER, PRIMARY KEY (field, term)) WITHOUT ROWID;
+        CREATE TABLE words (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
     """)
     db.executemany("INSERT INTO terms VALUES (?, ?)", sorted(df.items()))
+    words = words or {}
+    db.executemany("INSERT INTO words VALUES (?, ?)", sorted(words.items()))
     buckets: dict[tuple[str, int], list[tuple[int, str, str]]] = defaultdict(list)
-    for term, count in df.items():
-        found = correction_key(term)
-        if found is not None:
-            buckets[(found[0], len(found[1]))].append((-count, term, found[1]))
-    alphabets = {script: "".join(sorted({c for (s, _), rows in buckets.items() if s == script
+    for counts, suffix in ((df, ""), (words, "-word")):
+        for term, count in counts.items():
+            found = correction_key(term)
+            if found is not None and (not suffix or count >= WORD_MIN_DF):
+                buckets[(found[0] + suffix, len(found[1]))].append((-count, term, found[1]))
+    alphabets = {script: "".join(sorted({c for (s, _), rows in buckets.items() if s.split("-")[0] == script
                                          for _, _, key in rows for c in key}))
                  for script in ("hangul", "latin")}
     for (script, length), rows in sorted(buckets.items()):
         rows.sort()
-        alphabet = alphabets[script]
+        alphabet = alphabets[script.split("-")[0]]
         codes = _codes(alphabet, [key for _, _, key in rows]).reshape(len(rows), length).T
         db.execute("INSERT INTO buckets VALUES (?, ?, ?, ?)",
                    (script, length, alphabet, np.ascontiguousarray(codes).tobytes()))
         db.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?)",
                        [(script, length, row, term, -negative) for row, (negative, term, _) in enumerate(rows)])
-    meta = {"format": FORMAT, "whoosh_generation": str(whoosh_generation), "terms": str(len(df))}
+    meta = {"format": FORMAT, "whoosh_generation": str(whoosh_generation), "terms": str(len(df)),
+            "words": str(len(words))}
     if fields is not None:
         db.executemany("INSERT INTO field_df VALUES (?, ?, ?)",
                        ((name, term, n) for name, counts in sorted(fields.items()) for term, n in counts.items()))
@@ -196,14 +215,14 @@ def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int, *,
 
 
 def patch_lexicon(folder: Path, reader: Any, whoosh_generation: int, base: Path, base_generation: int, *,
-                  added: dict[str, dict[str, int]] | None = None) -> Path:
+                  added: dict[str, dict[str, int]] | None = None, words: Mapping[str, int] | None = None) -> Path:
     """Write ``folder``/spelling.sqlite for ``reader`` from the ``base`` generation's file plus the terms of
     the segments the base did not have: the same file :func:`write_lexicon` writes for
     :func:`term_frequencies`. FileMismatch when the base file has no per-field counts for exactly the
     segments it was written for, or one of them is gone from ``reader`` (merged away). ``added``: the
     counts of the one new segment as its writer kept them (else they are read from the segment)."""
     connections = ThreadConnections(base / LEXICON_FILE)
-    meta = connections.check(FORMAT, base_generation)
+    meta = connections.check(PATCH_FORMATS, base_generation)
     before = [name for name in meta.get("segments", "").split(",") if name]
     now = segment_ids(reader)
     if not before or not set(before) <= set(now):
@@ -222,26 +241,29 @@ def patch_lexicon(folder: Path, reader: Any, whoosh_generation: int, base: Path,
             total = field[term] = field.get(term, 0) + count
             if total > df.get(term, 0):
                 df[term] = total
-    return write_lexicon(folder, df, whoosh_generation, fields=fields, segments=now)
+    return write_lexicon(folder, df, whoosh_generation, fields=fields, segments=now, words=words)
 
 
 def write_lexicon_file(folder: Path, reader: Any, commit: int, *, base: Path | None = None,
-                       base_commit: int | None = None, term_counts: dict[str, dict[str, int]] | None = None) -> str:
+                       base_commit: int | None = None, term_counts: dict[str, dict[str, int]] | None = None,
+                       words: Mapping[str, int] | None = None) -> str:
     """Write ``folder``/spelling.sqlite for the Whoosh commit ``commit`` that ``reader`` reads: the ``base``
     generation's counts (at its commit ``base_commit``) plus the new segments' when they add up, else
     counted whole, or as a rebuild counted them while indexing (``term_counts``, as
-    :func:`field_frequencies` would read them). Returns how it was written, for the log."""
+    :func:`field_frequencies` would read them); ``words``, the whole words, come from the mined lexicon.
+    Returns how it was written, for the log."""
     if term_counts is not None and base is None:
-        write_lexicon(folder, largest(term_counts), commit, fields=term_counts, segments=segment_ids(reader))
+        write_lexicon(folder, largest(term_counts), commit, fields=term_counts, segments=segment_ids(reader),
+                      words=words)
         return "counted while indexing"
     if base is not None and base_commit is not None:
         try:
-            patch_lexicon(folder, reader, commit, base, base_commit, added=term_counts)
+            patch_lexicon(folder, reader, commit, base, base_commit, added=term_counts, words=words)
             return "new segments counted"
         except FileMismatch as exc:
             logger.info("%s: %s; counting every segment's terms", base.name, exc)
     fields = field_frequencies(reader)
-    write_lexicon(folder, largest(fields), commit, fields=fields, segments=segment_ids(reader))
+    write_lexicon(folder, largest(fields), commit, fields=fields, segments=segment_ids(reader), words=words)
     return "every segment counted"
 
 
@@ -286,15 +308,18 @@ def within(query: np.ndarray, columns: np.ndarray, limit: int) -> tuple[np.ndarr
 
 
 class _TermCounts(Mapping[str, int]):
-    """The ``df`` mapping of a StoredLexicon: one indexed lookup per term."""
+    """The ``df`` (or ``words``) mapping of a StoredLexicon: one indexed lookup per term."""
 
-    def __init__(self, connections: ThreadConnections, size: int) -> None:
+    def __init__(self, connections: ThreadConnections, size: int, table: str = "terms", column: str = "term") -> None:
         self._connections = connections
         self._size = size
+        self._get = f"SELECT df FROM {table} WHERE {column} = ?"
+        self._among = f"SELECT {column}, df FROM {table} WHERE {column} IN "
+        self._all = f"SELECT {column} FROM {table} ORDER BY {column}"
 
     def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
         try:
-            row = self._connections.get().execute("SELECT df FROM terms WHERE term = ?", (term,)).fetchone()
+            row = self._connections.get().execute(self._get, (term,)).fetchone()
         except UnicodeEncodeError:  # a lone surrogate: no indexed term can contain one
             return default
         return default if row is None else row[0]
@@ -309,8 +334,19 @@ class _TermCounts(Mapping[str, int]):
         return isinstance(term, str) and self.get(term) is not None
 
     def __iter__(self) -> Iterator[str]:
-        for (term,) in self._connections.get().execute("SELECT term FROM terms ORDER BY term"):
+        for (term,) in self._connections.get().execute(self._all):
             yield term
+
+    def among(self, terms: Iterable[str]) -> dict[str, int]:
+        """The ``terms`` present, with their counts, in one query per 500."""
+        wanted = [t for t in dict.fromkeys(terms) if t.isascii()]
+        found: dict[str, int] = {}
+        db = self._connections.get()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = db.execute(self._among + f"({','.join('?' * len(chunk))})", chunk)
+            found.update((term, int(count)) for term, count in rows)
+        return found
 
     def __len__(self) -> int:
         return self._size
@@ -323,14 +359,23 @@ class StoredLexicon:
         self._connections = ThreadConnections(folder / LEXICON_FILE)
         meta = self._connections.check(READ_FORMATS, whoosh_generation)  # FileMismatch if absent or stale
         self.df = _TermCounts(self._connections, int(meta["terms"]))
+        self.words: Mapping[str, int] = (_TermCounts(self._connections, int(meta["words"]), "words", "word")
+                                         if "words" in meta else {})
 
-    def nearest(self, word: str, *, jamo: bool) -> str | None:
-        """The closest, then most frequent, known term within 1 edit (2 for long words)."""
+    def written_among(self, words: Iterable[str]) -> dict[str, int]:
+        """The ``words`` the corpus writes, with their document counts (any count, unlike the buckets)."""
+        if isinstance(self.words, _TermCounts):
+            return self.words.among(words)
+        return {}
+
+    def nearest(self, word: str, *, jamo: bool, whole: bool = False) -> str | None:
+        """The closest, then most frequent, known term (with ``whole``: whole word) within 1 edit (2 for
+        long words)."""
         key = decompose(word) if jamo else word
         limit = edit_limit(key, jamo=jamo)
         if limit is None:
             return None
-        script = "hangul" if jamo else "latin"
+        script = ("hangul" if jamo else "latin") + ("-word" if whole else "")
         db = self._connections.get()
         best: tuple[int, int, str] | None = None
         for length in range(len(key) - limit, len(key) + limit + 1):
