@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from corpus import Document
 
@@ -134,7 +135,7 @@ def load_document(root: Path, path: Path) -> Document:
         date = _POST_DATE.match(path.name)
         if date:
             published = date.group(1)
-    return Document(id=key, url=f"https://large.modusearch.invalid/{key}", title=title[:300], text=body,
+    return Document(id=key, url=f"https://large.modusearch.invalid/{quote(key)}", title=title[:300], text=body,
                     kind="page", lab=REPOSITORIES[folder], lang=_lang(title + body), source=REPOSITORIES[folder],
                     headings=headings[:50], published=published, fetched_at="2026-01-01T00:00:00+00:00")
 
