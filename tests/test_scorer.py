@@ -42,9 +42,11 @@ def scorer_ranking(index: SearchIndex, text: str, filters: dict[str, list[str]],
         scorer = Scorer(table, postings, searcher, candidates=max(100, 3 * limit))
         scored = scorer.evaluate(plan.query)
         final = scored.scores * table.prior
-        factor = coverage(plan.groups, lambda group: scorer.evaluate(group).matched.copy(), table.size)
+        docs = np.flatnonzero(scored.matched)  # every matching document is a candidate here
+        factor = coverage(plan.groups, scorer.holds, docs)
         if factor is not None and sort == "relevance":
-            final = final * factor
+            final = final.copy()
+            final[docs] *= factor
         docs = rank_by(table.published, scored.matched, limit) if sort == "date" else \
             rank(final, scored.matched, limit)
         ids = [searcher.stored_fields(int(d))["id"] for d in docs]

@@ -26,7 +26,7 @@ from indexer.mining import mined_lexicon_for
 from indexer.search import query as userquery
 from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
-from indexer.search.coverage import MAX_GROUPS, coverage
+from indexer.search.coverage import MAX_GROUPS, apply_coverage
 from indexer.search.expand import Expansion
 from indexer.search.expand import expand as _expand
 from indexer.search.highlight import Marks
@@ -36,7 +36,7 @@ from indexer.search.results import Choseong, Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
 from indexer.search.snippets import make_snippet, mark_text
-from indexer.search.tiers import Tiers
+from indexer.search.tiers import Tiers, candidates
 from indexer.search.unknown import LIGHT_VERB_MIN_DOCS, light_verb_stems, lone_syllables, without_absent
 from indexer.spelling import LEXICON_FIELDS, lexicon_for
 from indexer.spelling import check as spelling_check
@@ -261,14 +261,14 @@ class SearchIndex:
                 logger.warning("query %r hit the %.1f s time limit", raw_query[:80], self.time_limit)
                 scored = scorer.nothing()
             final = scored.scores * table.prior
-            factor = None if timed_out else coverage(plan.groups, lambda group: _matches(scorer, group), table.size)
-            if factor is not None:  # documents holding every word of a short query score up (coverage.py)
-                final *= factor
+            best = candidates(final, scored.matched, wanted)
+            if not timed_out:  # documents holding every word of a short query score up (coverage.py)
+                apply_coverage(final, plan.groups, scorer.holds, best)
             if plan.query is None:  # filters only: browse, newest first (undated and listings last)
                 ranked = rank_by(table.published + np.where(table.listing, -(2**62), 0)
                                  if table.listing is not None else table.published, scored.matched, wanted)
             else:
-                ordering = plan.tiers.apply(scorer, final, scored.matched, table.listing, wanted)
+                ordering = plan.tiers.apply(scorer, final, scored.matched, table.listing, best)
                 unmatched = ordering.unmatched
                 if sort == "date":
                     ranked = rank_by(table.published, scored.matched, wanted)
@@ -334,13 +334,6 @@ def word_groups(text: str, mined: Any, lone: frozenset[str] = frozenset()) -> li
             if len(groups) > MAX_GROUPS:
                 return []  # coverage leaves such queries alone (coverage.py)
     return groups
-
-
-def _matches(scorer: Scorer, query: Any) -> np.ndarray:
-    part = scorer.evaluate(query)
-    matched = part.matched.copy()
-    scorer.release(part)
-    return matched
 
 
 def _ms(started: float) -> float:

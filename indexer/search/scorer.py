@@ -100,6 +100,49 @@ class Scorer:
         self.release(part)
         return matched
 
+    def holds(self, query: Any, docs: np.ndarray) -> np.ndarray:
+        """Whether each of ``docs`` (sorted document numbers) matches ``query``, read from the terms' posting
+        lists at those documents only (phrases are checked among them): the cost follows the candidates
+        and the lists, not the size of the index."""
+        if isinstance(query, wq.Term):
+            ids = self.ids(query.fieldname, query.text)
+            if not len(ids):
+                return np.zeros(len(docs), dtype=bool)
+            at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+            return ids[at] == docs
+        if isinstance(query, (wq.Or, wq.DisjunctionMax)):
+            out = np.zeros(len(docs), dtype=bool)
+            for sub in query.subqueries:
+                out |= self.holds(sub, docs)
+            return out
+        if isinstance(query, wq.And):
+            out = np.ones(len(docs), dtype=bool)
+            for sub in query.subqueries:
+                out &= self.holds(sub, docs)
+            return out
+        if isinstance(query, wq.Phrase):
+            lists = self._phrase_lists(query)
+            if lists is None:
+                return np.zeros(len(docs), dtype=bool)
+            hits = self._phrase_docs(query, lists, docs)
+            return np.isin(docs, hits, assume_unique=True)
+        return self.matches(query, docs)[docs]
+
+    def anywhere(self, query: Any) -> np.ndarray:
+        """The numbers of every document that matches ``query`` (terms, Or, And, DisjunctionMax read from
+        the posting lists; anything else evaluated)."""
+        if isinstance(query, wq.Term):
+            return self.ids(query.fieldname, query.text)
+        if not isinstance(query, (wq.Or, wq.And, wq.DisjunctionMax)):
+            return np.flatnonzero(self.matches(query))
+        parts = [self.anywhere(sub) for sub in query.subqueries]
+        if isinstance(query, wq.And):
+            out = parts[0] if parts else np.zeros(0, dtype=np.int64)
+            for part in parts[1:]:
+                out = np.intersect1d(out, part, assume_unique=True)
+            return out
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
     def nothing(self) -> Scored:
         """No matches (what a timed-out search reports)."""
         return self._empty()
@@ -248,21 +291,36 @@ class Scorer:
             out.scores *= query.boost
         return out
 
+    def _phrase_lists(self, query: wq.Phrase) -> list[Postings] | None:
+        """The posting lists (with positions) of a phrase's words; None when a word is not in the index."""
+        lists = [self._postings(query.fieldname, w, positions=True) for w in query.words]
+        if not lists or any(found is None for found in lists):
+            return None
+        return lists  # type: ignore[return-value]
+
+    def _phrase_docs(self, query: wq.Phrase, lists: list[Postings], within: np.ndarray | None) -> np.ndarray:
+        """The documents (among ``within``, if given) with the phrase's words at consecutive positions.
+        Candidates are narrowed by looking each one up in the other lists (the shortest list, or
+        ``within``, drives), never by merging whole lists."""
+        ordered = sorted(lists, key=lambda found: len(found.ids))
+        docs = within if within is not None else ordered[0].ids
+        for found in ordered if within is not None else ordered[1:]:
+            if not len(docs) or not len(found.ids):
+                return np.zeros(0, dtype=np.int64)
+            at = np.minimum(np.searchsorted(found.ids, docs), len(found.ids) - 1)
+            docs = docs[found.ids[at] == docs]
+        if not len(docs):
+            return np.zeros(0, dtype=np.int64)
+        return self._phrase_hits(query.fieldname, lists, docs)
+
     def _phrase(self, query: wq.Phrase, within: np.ndarray | None) -> Scored:
         out = self._empty()
         fieldname, words = query.fieldname, list(query.words)
-        lists = [self._postings(fieldname, w, positions=True) for w in words]
-        if not words or any(found is None for found in lists):
+        lists = self._phrase_lists(query)
+        if lists is None:
             return out
         out.terms = len(words)
-        docs = lists[0].ids  # type: ignore[union-attr]
-        for found in lists[1:]:
-            docs = np.intersect1d(docs, found.ids, assume_unique=True)  # type: ignore[union-attr]
-        if within is not None:
-            docs = np.intersect1d(docs, within, assume_unique=True)
-        if not len(docs):
-            return out
-        hit_ids = self._phrase_hits(fieldname, lists, docs)  # type: ignore[arg-type]
+        hit_ids = self._phrase_docs(query, lists, within)
         if not len(hit_ids):
             return out
         total = np.zeros(len(hit_ids))

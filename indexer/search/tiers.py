@@ -37,7 +37,7 @@ from indexer.search.highlight import Marks
 from indexer.search.query import analyze, bigram_query, expansion_query, term_query
 from indexer.storage import PHRASE_FIELDS
 
-__all__ = ["MIN_CANDIDATES", "Compound", "Ordering", "Tiers", "Word"]
+__all__ = ["MIN_CANDIDATES", "Compound", "Ordering", "Tiers", "Word", "candidates"]
 
 #: Documents whose tier is checked: the best of the scored ones, at least this many.
 MIN_CANDIDATES = 1000
@@ -95,15 +95,12 @@ class Tiers:
         return tuple(word.compound for word in self.words if word.compound is not None)
 
     def apply(self, scorer: Any, final: np.ndarray, matched: np.ndarray, listing: np.ndarray | None,
-              wanted: int) -> Ordering:
+              docs: np.ndarray) -> Ordering:
         """Sort keys for the ranking — ``final`` raised by a whole step per compound tier (a higher tier
         always ranks first, the scores order each tier), listings then moved below the content that
         matches as many words — and the words no matching document holds (a compound held only in part
-        counts as missing). Whole compounds and listings are looked at among the best candidates."""
-        docs = np.flatnonzero(matched)
-        count = max(MIN_CANDIDATES, 3 * wanted)
-        if len(docs) > count:
-            docs = np.sort(docs[np.argpartition(-final[docs], count - 1)[:count]])
+        counts as missing). Whole compounds and listings are looked at among ``docs``, the best
+        candidates (:func:`candidates`)."""
         if not len(docs):
             return Ordering(final, [word.text for word in self.words])
         keys = final.astype(np.float64, copy=True)
@@ -113,14 +110,14 @@ class Tiers:
         unmatched = []
         for word in self.words:
             if word.compound is None:
-                holds = _holds(scorer, word.found, docs)
-                if not holds.any() and not matched[_anywhere(scorer, word.found)].any():
+                holds = scorer.holds(word.found, docs)
+                if not holds.any() and not matched[scorer.anywhere(word.found)].any():
                     unmatched.append(word.text)
                 coverage += holds
                 continue
-            whole = _holds(scorer, word.compound.whole, docs)
+            whole = scorer.holds(word.compound.whole, docs)
             if whole.any():  # when no candidate holds the word whole, its parts are all there is
-                tier -= _holds(scorer, word.compound.parts, docs) & ~whole
+                tier -= scorer.holds(word.compound.parts, docs) & ~whole
             else:
                 unmatched.append(word.text)
             coverage += whole
@@ -135,7 +132,7 @@ class Tiers:
         words, unless its title names them all."""
         demoted = listing.copy()
         if self.titled is not None:
-            demoted &= ~_holds(scorer, self.titled, docs)
+            demoted &= ~scorer.holds(self.titled, docs)
         if not demoted.any():
             return
         content = ~listing
@@ -152,43 +149,14 @@ class Tiers:
                 keys[docs[i]] = limit - tiny * rank
 
 
-def _holds(scorer: Any, query: Any, docs: np.ndarray) -> np.ndarray:
-    """Whether each of ``docs`` (sorted document numbers) matches ``query``, read from the terms' posting
-    lists at those documents only (phrases are checked among them): the cost follows the candidates and
-    the lists, not the size of the index."""
-    if isinstance(query, q.Term):
-        ids = scorer.ids(query.fieldname, query.text)
-        if not len(ids):
-            return np.zeros(len(docs), dtype=bool)
-        at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-        return ids[at] == docs
-    if isinstance(query, (q.Or, q.DisjunctionMax)):
-        out = np.zeros(len(docs), dtype=bool)
-        for sub in query.subqueries:
-            out |= _holds(scorer, sub, docs)
-        return out
-    if isinstance(query, q.And):
-        out = np.ones(len(docs), dtype=bool)
-        for sub in query.subqueries:
-            out &= _holds(scorer, sub, docs)
-        return out
-    return scorer.matches(query, docs)[docs]
-
-
-def _anywhere(scorer: Any, query: Any) -> np.ndarray:
-    """The numbers of every document that matches ``query`` (terms, Or, And, DisjunctionMax), from the
-    posting lists."""
-    if isinstance(query, q.Term):
-        return scorer.ids(query.fieldname, query.text)
-    if not isinstance(query, (q.Or, q.And, q.DisjunctionMax)):
-        return np.flatnonzero(scorer.matches(query))
-    parts = [_anywhere(scorer, sub) for sub in query.subqueries]
-    if isinstance(query, q.And):
-        out = parts[0] if parts else np.zeros(0, dtype=np.int64)
-        for part in parts[1:]:
-            out = np.intersect1d(out, part, assume_unique=True)
-        return out
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+def candidates(final: np.ndarray, matched: np.ndarray, wanted: int) -> np.ndarray:
+    """The numbers (sorted) of the best-scored matching documents, at least :data:`MIN_CANDIDATES` or three
+    times ``wanted``: the documents whose tiers and coverage are looked at."""
+    docs = np.flatnonzero(matched)
+    count = max(MIN_CANDIDATES, 3 * wanted)
+    if len(docs) > count:
+        docs = np.sort(docs[np.argpartition(-final[docs], count - 1)[:count]])
+    return docs
 
 
 def _titled(marks: Marks) -> Any | None:
