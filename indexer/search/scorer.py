@@ -110,15 +110,16 @@ class Scorer:
                 return np.zeros(len(docs), dtype=bool)
             at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
             return ids[at] == docs
-        if isinstance(query, (wq.Or, wq.DisjunctionMax)):
-            out = np.zeros(len(docs), dtype=bool)
+        if isinstance(query, (wq.Or, wq.DisjunctionMax, wq.And)):
+            # each part is asked only about the documents it can still change (cheap terms come first in
+            # the queries built here, so phrases are checked for few documents or none)
+            wanted = not isinstance(query, wq.And)
+            out = np.full(len(docs), not wanted, dtype=bool)
             for sub in query.subqueries:
-                out |= self.holds(sub, docs)
-            return out
-        if isinstance(query, wq.And):
-            out = np.ones(len(docs), dtype=bool)
-            for sub in query.subqueries:
-                out &= self.holds(sub, docs)
+                open_ = np.flatnonzero(out != wanted)
+                if not len(open_):
+                    break
+                out[open_] = self.holds(sub, docs[open_])
             return out
         if isinstance(query, wq.Phrase):
             lists = self._phrase_lists(query)
