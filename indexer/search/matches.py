@@ -114,21 +114,22 @@ class Matcher:
             else self.pattern.finditer(text)  # (the terms are lowercase; offsets stay those of the text)
         seen: dict[str, int] = {}
         held: tuple[int, int, str] | None = None  # the last match left out, while another term may come near
+        term_of = self.term_of
         for match in islice(matches, MAX_SPANS):
-            found = self.term_of(text[match.start():match.end()])
+            start, end = match.span()
+            found = term_of(text[start:end])
             if found is None:
                 continue
-            span = (match.start(), match.start() + found[1], found[0])
-            times = seen[span[2]] = seen.get(span[2], 0) + 1
-            near = raw[-1] if raw and span[0] - raw[-1][1] <= NEAR and raw[-1][2] != span[2] else None
-            if times <= MAX_PER_TERM or near is not None:
-                if held is not None and held[2] != span[2] and span[0] - held[1] <= NEAR and \
-                        (not raw or held[0] >= raw[-1][1]):
-                    raw.append(held)  # a term past its share, kept for the other term beside it
-                raw.append(span)
-                held = None
-            else:
-                held = span
+            term = found[0]
+            times = seen[term] = seen.get(term, 0) + 1
+            if times > MAX_PER_TERM and not (raw and start - raw[-1][1] <= NEAR and raw[-1][2] != term):
+                held = (start, start + found[1], term)
+                continue
+            if held is not None and held[2] != term and start - held[1] <= NEAR and \
+                    (not raw or held[0] >= raw[-1][1]):
+                raw.append(held)  # a term past its share, kept for the other term beside it
+            raw.append((start, start + found[1], term))
+            held = None
         return self._classify(text, raw)
 
     def _classify(self, text: str, raw: list[tuple[int, int, str]]) -> list[Span]:
