@@ -8,7 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.scorer import Scorer, _consecutive, _unpack_positions
+from indexer.search.positions import consecutive as _consecutive
+from indexer.search.positions import unpack_positions as _unpack_positions
+from indexer.search.scorer import Scorer
 from indexer.storage.postings import Positions, Postings
 from indexer.storage.whoosh_internals import CompactPositions
 
