@@ -27,7 +27,7 @@ __all__ = ["MAX_SPANS", "PART", "TWIN", "WHOLE", "Matcher", "Span", "analysed_sp
 MAX_SPANS = 200
 #: Matches of one term kept among them: a term written all over a page gives the windows no more choice
 #: past this, and every match kept costs the window search (snippets.py) its share of each search.
-MAX_PER_TERM = 8
+MAX_PER_TERM = 5
 #: …except a match within this many characters of another term's (a window can show both).
 NEAR = 150
 #: Characters of a document analysed again when its matches are not written as they are indexed.

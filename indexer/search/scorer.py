@@ -106,17 +106,20 @@ class Scorer:
         lists at those documents only (phrases are checked among them): the cost follows the candidates
         and the lists, not the size of the index."""
         if isinstance(query, wq.Term):
-            ids = self.ids(query.fieldname, query.text)
-            if not len(ids):
-                return np.zeros(len(docs), dtype=bool)
-            at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-            return ids[at] == docs
+            return self._holds_term(query, docs)
         if isinstance(query, (wq.Or, wq.DisjunctionMax, wq.And)):
-            # each part is asked only about the documents it can still change (cheap terms come first in
-            # the queries built here, so phrases are checked for few documents or none)
+            # terms are looked up for every document (cheap); anything else is asked only about the
+            # documents it can still change (terms come first in the queries built here, so phrases are
+            # checked for few documents or none)
             wanted = not isinstance(query, wq.And)
             out = np.full(len(docs), not wanted, dtype=bool)
             for sub in query.subqueries:
+                if isinstance(sub, wq.Term):
+                    if wanted:
+                        out |= self._holds_term(sub, docs)
+                    else:
+                        out &= self._holds_term(sub, docs)
+                    continue
                 open_ = np.flatnonzero(out != wanted)
                 if not len(open_):
                     break
@@ -129,6 +132,13 @@ class Scorer:
             hits = self._phrase_docs(query, lists, docs)
             return np.isin(docs, hits, assume_unique=True)
         return self.matches(query, docs)[docs]
+
+    def _holds_term(self, query: wq.Term, docs: np.ndarray) -> np.ndarray:
+        ids = self.ids(query.fieldname, query.text)
+        if not len(ids):
+            return np.zeros(len(docs), dtype=bool)
+        at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        return ids[at] == docs
 
     def anywhere(self, query: Any) -> np.ndarray:
         """The numbers of every document that matches ``query`` (terms, Or, And, DisjunctionMax read from
