@@ -114,12 +114,16 @@ def expansion_query(expansion: Expansion, typed: set[str]) -> q.Query | None:
     learning" counts about as much as "rl".
     """
     options: list[q.Query] = []
+    seen: set[tuple[str, ...]] = set()
     for alternative in expansion.alternatives:
         analyzed = analyze(alternative)
         words = [w for w in analyzed if w not in typed]
-        # skip what the typed words already cover, and Hangul the dictionary chops into syllables
-        if not words or len(words) < len(analyzed) or any(len(w) == 1 and not w.isascii() for w in words):
+        # skip what the typed words already cover, Hangul the dictionary chops into syllables, and an
+        # alternative that analyses as an earlier one does (paper, papers: the best of equals is either)
+        if not words or len(words) < len(analyzed) or any(len(w) == 1 and not w.isascii() for w in words) \
+                or tuple(words) in seen:
             continue
+        seen.add(tuple(words))
         share = expansion.weight / len(words)
         parts = [term_query(w, share) for w in words]
         options.append(parts[0] if len(parts) == 1 else q.And(parts))
