@@ -32,7 +32,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from corpus import Document
+import indexer.operations.convert as convert_module
+from corpus import Document, record
 from corpus.store import DIGEST_SIZE
 from indexer.storage import replace_file
 
@@ -51,11 +52,8 @@ class FingerprintMismatch(Exception):
 def converter_version() -> str:
     """A digest of the code that turns a corpus line into index fields: a change to it (a new field, a
     different normalisation) makes old fingerprints unusable, since the same line could index differently."""
-    from corpus import record
-    from indexer.operations import convert
-
     digest = hashlib.blake2b(digest_size=8)
-    for module in (record, convert):
+    for module in (record, convert_module):
         try:
             digest.update(Path(str(module.__file__)).read_bytes())
         except OSError:  # no source to read (a zipped install): no file can be trusted, updates compare all
