@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from conftest import fixture_sources_toml  # noqa: E402
 from corpus import Corpus  # noqa: E402
 from crawler import crawl, parse_sources  # noqa: E402
-from crawler.extract import extract_html  # noqa: E402
+from crawler.text.extract import extract_html  # noqa: E402
 from servers import fixtures_root, serve_all  # noqa: E402
 
 
@@ -115,7 +115,7 @@ def _extractors() -> dict[str, object]:
         page = extract_html(html, url)
         return "\n".join([page.title, *page.headings, page.text])
 
-    found: dict[str, object] = {"bs4 (crawler.extract)": bs4_extractor}
+    found: dict[str, object] = {"bs4 (crawler.text.extract)": bs4_extractor}
     try:
         import trafilatura
     except ImportError:

@@ -4,6 +4,8 @@ Data flows ``crawler → corpus``; the crawler never imports the indexer or the 
 """
 from __future__ import annotations
 
+from crawler.config.settings import CrawlSettings
+from crawler.config.sources import SourcesConfig, load_sources, parse_sources
 from crawler.errors import (
     ConfigError,
     CrawlerError,
@@ -13,10 +15,8 @@ from crawler.errors import (
     OutOfScope,
     RobotsDisallowed,
 )
-from crawler.fetch import Fetcher
+from crawler.net.fetch import Fetcher
 from crawler.run import CrawlSummary, crawl
-from crawler.settings import CrawlSettings
-from crawler.sources import SourcesConfig, load_sources, parse_sources
 
 __all__ = [
     "ConfigError",

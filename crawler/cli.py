@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 
 from corpus import Corpus
+from crawler.config.sources import load_sources
 from crawler.errors import ConfigError, CrawlerError, CrawlLocked
 from crawler.progress import Progress
 from crawler.run import CrawlSummary, crawl
-from crawler.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCES = ROOT / "sources.toml"

@@ -14,17 +14,17 @@ import httpcore
 import httpx
 
 from corpus import Corpus, Document
+from crawler.config.settings import CrawlSettings
+from crawler.config.sources import GitHubSource, PagesSource, SiteSource, Source, SourcesConfig
 from crawler.errors import DeadlineExceeded
-from crawler.fetch import Fetcher, SourceFetcher
-from crawler.github import GitHubCrawler
+from crawler.kinds.github import GitHubCrawler
+from crawler.kinds.pages import crawl_pages
+from crawler.kinds.site import SiteCrawler
 from crawler.lock import RunLock
-from crawler.network import AddressPolicy, Resolver, guarded_client, system_resolve
-from crawler.pages import crawl_pages
+from crawler.net.fetch import Fetcher, SourceFetcher
+from crawler.net.network import AddressPolicy, Resolver, guarded_client, system_resolve
+from crawler.net.scope import Deadline, host_port
 from crawler.result import SourceResult, signature
-from crawler.scope import Deadline, host_port
-from crawler.settings import CrawlSettings
-from crawler.site import SiteCrawler
-from crawler.sources import GitHubSource, PagesSource, SiteSource, Source, SourcesConfig
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ import pytest
 from corpus import Corpus, Document, RecordError
 from crawler import CrawlSettings, Fetcher, crawl, parse_sources
 from crawler.errors import OutOfScope
-from crawler.network import AddressPolicy, BlockedAddress, non_public
-from crawler.scope import HostScope
+from crawler.net.network import AddressPolicy, BlockedAddress, non_public
+from crawler.net.scope import HostScope
 from hostile import HostileServer, LoopbackOnly, json_answer, page, redirect
 
 SETTINGS = {"delay": 0.0, "backoff": 0.0, "retries": 0, "timeout": 5.0}

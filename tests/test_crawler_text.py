@@ -9,8 +9,8 @@ import pytest
 
 from corpus import Corpus
 from crawler import crawl, parse_sources
-from crawler.decode import decode_body, sniff_encoding
-from crawler.extract import extract_html
+from crawler.text.decode import decode_body, sniff_encoding
+from crawler.text.extract import extract_html
 from helpers import html_page as page
 from servers import FixtureServers, PagesServer, fixtures_root
 

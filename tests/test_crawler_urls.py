@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from corpus import Corpus
 from crawler import crawl, parse_sources
-from crawler.urls import in_scope, normalize_url, page_key
+from crawler.net.urls import in_scope, normalize_url, page_key
 from servers import PagesServer
 
 

@@ -1,5 +1,5 @@
 """Listing pages (home, tag, author, archive) are told from content by their own structure at crawl time
-(crawler/extract.py), stored as such (page_type), ranked below the content they list and left out of related
+(crawler/text/extract.py), stored as such (page_type), ranked below the content they list and left out of related
 documents (indexer/search/tiers.py, indexer/search/related.py)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corpus import Corpus
-from crawler.extract import extract_html
+from crawler.text.extract import extract_html
 from indexer import SearchIndex
 
 #: Hand labels of the crawled fixture sites: the biomedical blog's home, author and tag pages list posts;

@@ -1,4 +1,4 @@
-"""READMEs get human titles (crawler/github.py ``readme_title``, crawler/extract.py ``extract_markdown``): the first
+"""READMEs get human titles (crawler/kinds/github.py ``readme_title``, crawler/text/extract.py ``extract_markdown``): the first
 real top-level heading, else the repository's description, else the first sentence; never the repository's name
 repeated, never a section name such as Usage."""
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from corpus import Corpus
-from crawler.extract import extract_markdown
-from crawler.github import readme_title
+from crawler.kinds.github import readme_title
+from crawler.text.extract import extract_markdown
 
 
 def title(markdown: str, full_name: str = "owner/my-repo", description: str = "") -> str:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from corpus import Corpus
 from crawler import crawl, load_sources
-from crawler.sources import PagesSource
+from crawler.config.sources import PagesSource
 from helpers import ROOT
 from hostile import HostileServer, page
 

@@ -13,7 +13,7 @@ can outscore the posts. Two rules order the results before the scores do:
    place is set by the other words). A document drops one tier per compound it matches only by a
    part. When no candidate holds the word whole, its parts are all there is and nothing moves.
 2. **Listings.** A listing (home, tag, author and archive pages, detected at crawl time from the
-   page's structure: :mod:`crawler.extract`) comes after every content page that holds as many of
+   page's structure: :mod:`crawler.text.extract`) comes after every content page that holds as many of
    the query's words as it does (a compound counts when held whole); it repeats their summaries, they
    are what it points to. Content that holds fewer words (a stray mention) does not push it down. A
    listing whose title names every word of the query (the author's page for the author's name, the tag

@@ -11,15 +11,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from corpus import Document
-from crawler.decode import decode_body
+from crawler.config.settings import CrawlSettings
+from crawler.config.sources import SiteSource
 from crawler.errors import FetchError, HTTPStatusError, RobotsDisallowed
-from crawler.extract import ExtractedPage, extract_html
-from crawler.fetch import Response, SourceFetcher
-from crawler.lang import guess_language
+from crawler.net.fetch import Response, SourceFetcher
+from crawler.net.urls import in_scope, normalize_url, page_key
 from crawler.result import SourceResult
-from crawler.settings import CrawlSettings
-from crawler.sources import SiteSource
-from crawler.urls import in_scope, normalize_url, page_key
+from crawler.text.decode import decode_body
+from crawler.text.extract import ExtractedPage, extract_html
+from crawler.text.lang import guess_language
 
 logger = logging.getLogger(__name__)
 

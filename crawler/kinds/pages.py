@@ -6,15 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from corpus import Document
-from crawler.decode import decode_body
+from crawler.config.settings import CrawlSettings
+from crawler.config.sources import PagesSource
 from crawler.errors import FetchError, HTTPStatusError, RobotsDisallowed
-from crawler.extract import ExtractedPage, extract_html
-from crawler.fetch import SourceFetcher
+from crawler.kinds.site import accepted_type, page_document, validators
+from crawler.net.fetch import SourceFetcher
+from crawler.net.urls import page_key
 from crawler.result import SourceResult
-from crawler.settings import CrawlSettings
-from crawler.site import accepted_type, page_document, validators
-from crawler.sources import PagesSource
-from crawler.urls import page_key
+from crawler.text.decode import decode_body
+from crawler.text.extract import ExtractedPage, extract_html
 
 logger = logging.getLogger(__name__)
 

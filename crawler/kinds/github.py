@@ -18,16 +18,16 @@ from typing import Any
 from urllib.parse import quote
 
 from corpus import Document
+from crawler.config.settings import CrawlSettings
+from crawler.config.sources import GitHubSource
 from crawler.errors import CrawlerError, FetchError, HTTPStatusError, RateLimited
-from crawler.extract import extract_markdown
-from crawler.fetch import Response, SourceFetcher
-from crawler.lang import guess_language
+from crawler.kinds.site import doc_id, now_iso
+from crawler.net.fetch import Response, SourceFetcher
+from crawler.net.scope import host_of
+from crawler.net.urls import normalize_url
 from crawler.result import SourceResult
-from crawler.scope import host_of
-from crawler.settings import CrawlSettings
-from crawler.site import doc_id, now_iso
-from crawler.sources import GitHubSource
-from crawler.urls import normalize_url
+from crawler.text.extract import extract_markdown
+from crawler.text.lang import guess_language
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
-from crawler.urls import normalize_url
+from crawler.net.urls import normalize_url
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "form", "iframe", "button", "nav", "aside")
 _CHROME_TAGS = ("header", "footer")

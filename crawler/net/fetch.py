@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from crawler.config.settings import CrawlSettings
 from crawler.errors import (
     BlockedAddress,
     DeadlineExceeded,
@@ -29,11 +30,10 @@ from crawler.errors import (
     TooLarge,
     TooSlow,
 )
-from crawler.network import response_deadline
-from crawler.robots import RobotsRules
-from crawler.scope import Deadline, HostScope
-from crawler.settings import CrawlSettings
-from crawler.urls import normalize_url
+from crawler.net.network import response_deadline
+from crawler.net.robots import RobotsRules
+from crawler.net.scope import Deadline, HostScope
+from crawler.net.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 

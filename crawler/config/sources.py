@@ -2,7 +2,7 @@
 
 Example::
 
-    [settings]            # optional overrides of crawler.settings.CrawlSettings
+    [settings]            # optional overrides of crawler.config.settings.CrawlSettings
     delay = 1.0
 
     [[site]]              # a web site, crawled within the start URL's host and path prefix
@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.config.settings import CrawlSettings, unknown_key
 from crawler.errors import ConfigError
-from crawler.scope import HostScope, host_of
-from crawler.settings import CrawlSettings, unknown_key
-from crawler.urls import normalize_url
+from crawler.net.scope import HostScope, host_of
+from crawler.net.urls import normalize_url
 
 _KINDS = ("page", "readme", "interview")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

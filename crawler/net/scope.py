@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from crawler.errors import DeadlineExceeded
-from crawler.urls import normalize_url
+from crawler.net.urls import normalize_url
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
