@@ -18,6 +18,7 @@ from bench.measure import PeakRSS, dir_bytes, latency_summary, mb
 from bench.peers import Fts5Engine, TantivyEngine
 from bench.queries import PREFIXES, QUERIES, first_time_queries
 from bench.tokens import cached_tokens, read_tokens
+from bench.webserver import start_web, tests_on_path
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,31 +159,9 @@ def inprocess_latency(index: Path, opts: Options, corpus: Path) -> tuple[dict[st
     return summary, first_summary
 
 
-def _tests_on_path() -> None:
-    """tests/helpers.py (free_port, get) is shared with the test-suite."""
-    if str(ROOT / "tests") not in sys.path:
-        sys.path.insert(0, str(ROOT / "tests"))
-
-
 def _start_server(index: Path, opts: Options, cache: bool = True) -> tuple[subprocess.Popen[bytes], str]:
-    _tests_on_path()
-    from helpers import free_port, get  # type: ignore[import-not-found]
-
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "web", "--host", "127.0.0.1", "--port", str(port),
-                                "--index", str(index), "--workers", str(opts.workers), "--threads", str(opts.threads)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, **({} if cache else {"MODUSEARCH_RESULT_CACHE": "0"})})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get(base + "/healthz", timeout=2)
-            return process, base
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("web server did not start") from None
-            time.sleep(0.3)
+    return start_web(index, ["--workers", str(opts.workers), "--threads", str(opts.threads)],
+                     env={**os.environ, **({} if cache else {"MODUSEARCH_RESULT_CACHE": "0"})})
 
 
 def bench_http(index: Path, opts: Options) -> dict[str, Any]:
@@ -197,7 +176,7 @@ def bench_http(index: Path, opts: Options) -> dict[str, Any]:
 
 
 def _http_round(index: Path, opts: Options, cache: bool) -> dict[str, Any]:
-    _tests_on_path()
+    tests_on_path()
     from helpers import get  # type: ignore[import-not-found]
 
     process, base = _start_server(index, opts, cache)

@@ -22,8 +22,6 @@ import os
 import random
 import selectors
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -31,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+from bench.webserver import start_web
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("drip", "stalled", "silent")
@@ -244,25 +244,6 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _start_server(index: Path, extra: Sequence[str]) -> tuple[subprocess.Popen[bytes], str]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from helpers import free_port, get  # type: ignore[import-not-found]
-
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(index), *extra],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get(base + "/healthz", timeout=2)
-            return process, base
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the web server did not start") from None
-            time.sleep(0.3)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.slow_clients", description=__doc__.split("\n")[0])
     parser.add_argument("--url", help="a running server (else one is started on --index)")
@@ -276,7 +257,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     process = None
     base = args.url
     if base is None:
-        process, base = _start_server(args.index, args.server_args)
+        try:
+            process, base = start_web(args.index, args.server_args)
+        except RuntimeError as exc:
+            raise SystemExit(str(exc)) from None
     try:
         result = measure(base, hostile=args.hostile, seconds=args.seconds, rate=args.rate)
     finally:
