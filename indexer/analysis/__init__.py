@@ -21,9 +21,10 @@ from indexer.analysis.english import EnglishStemFilter, index_form, stem
 from indexer.analysis.hanja import loanword_like, loanword_spelling, sino_korean_syllables
 from indexer.analysis.keyboard import decompose, hangul_to_latin, keys_as_hangul, latin_to_hangul
 from indexer.analysis.korean import KoreanTokenizer, morphemes
+from indexer.analysis.memo import Memo
 from indexer.analysis.normalize import fold_width, normalize_query
 from indexer.analysis.nouns import dictionary_words, has_ending, is_noun, noun_like, noun_phrases
-from indexer.analysis.particles import STRIPPED, Memo, strip_particle
+from indexer.analysis.particles import STRIPPED, strip_particle
 from indexer.analysis.terms import bigram_terms, index_terms
 
 #: Bumped whenever analysis output changes: an index built with another version must be rebuilt.

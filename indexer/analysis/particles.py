@@ -10,26 +10,7 @@ final consonant, 가/를/는/와/로 after a vowel (로 after ㄹ too: 파일로
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-
-class Memo(dict):  # type: ignore[type-arg]
-    """A dictionary that computes a missing value with ``compute`` and forgets everything when full, so that
-    ``map(memo.__getitem__, keys)`` looks a text's words up without a Python-level loop."""
-
-    def __init__(self, compute: Callable[[Any], Any], maxsize: int = 1 << 18) -> None:
-        super().__init__()
-        self.compute = compute
-        self.maxsize = maxsize
-
-    def __missing__(self, key: Any) -> Any:
-        value = self.compute(key)
-        if len(self) >= self.maxsize:
-            self.clear()
-        self[key] = value
-        return value
-
+from indexer.analysis.memo import Memo
 
 # Particles with the sound they must follow: "C" a final consonant, "V" a vowel, "" anything.
 _PARTICLES = sorted([

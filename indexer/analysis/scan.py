@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from operator import attrgetter
 
+from indexer.analysis.memo import Memo
 from indexer.analysis.normalize import fold_width
 from indexer.analysis.units import ATTACHED, Line, Unit, join_units, latin_unit, parse_line, user_unit
 from indexer.analysis.userdict import UserDictionary, UserEntry
@@ -89,34 +90,14 @@ _UNTRUSTED = Unit(_MARKERS[0], (), (), ())
 _TEXT = attrgetter("text")
 
 
-class _Cache(dict):  # type: ignore[type-arg]
-    """A dictionary that computes a missing value with ``compute`` and forgets everything when full.
-
-    A hit costs one dictionary lookup; values depend only on their key, so forgetting never changes
-    a result.
-    """
-
-    def __init__(self, compute: Callable[..., object], maxsize: int) -> None:
-        super().__init__()
-        self.compute = compute
-        self.maxsize = maxsize
-
-    def __missing__(self, key: object) -> object:
-        value = self.compute(key)
-        if len(self) >= self.maxsize:
-            self.clear()
-        self[key] = value
-        return value
-
-
 class Caches:
     """Everything that depends only on mecab's output, for one analysis mode (index or query)."""
 
     def __init__(self, index: bool) -> None:
-        self.lines = _Cache(lambda line: parse_line(line, index), 1 << 18)
-        self.latin = _Cache(latin_unit, 1 << 16)
-        self.user = _Cache(user_unit, 1 << 12)
-        self.chunks = _Cache(self._chunk, 1 << 18)
+        self.lines = Memo(lambda line: parse_line(line, index), 1 << 18)
+        self.latin = Memo(latin_unit, 1 << 16)
+        self.user = Memo(user_unit, 1 << 12)
+        self.chunks = Memo(self._chunk, 1 << 18)
 
     def clear(self) -> None:
         for cache in (self.lines, self.latin, self.user, self.chunks):
@@ -220,7 +201,7 @@ def _chunk_text(output: str) -> str:
     return "".join(node.partition("\x1f")[0] for node in output.split("\x02\x01"))
 
 
-_CHUNK_TEXTS = _Cache(_chunk_text, 1 << 18)
+_CHUNK_TEXTS = Memo(_chunk_text, 1 << 18)
 
 
 def _pieces(text: str, userdict: UserDictionary) -> list[tuple[int, int, UserEntry | None]]:

@@ -32,29 +32,30 @@ def _english(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
+def _words_before(text: str, at: int, most: int, token: re.Pattern[str]) -> list[str]:
+    """The last words (up to ``most``) before ``at`` that are all ``token``s, markup left out."""
+    before = _MARKUP.sub("", text[max(0, at - _LOOK_BACK):at]).split()
+    words: list[str] = []
+    for word in reversed(before[-most:]):
+        if not token.fullmatch(word):
+            break
+        words.insert(0, word)
+    return words
+
+
 def glosses(text: str) -> set[tuple[str, str]]:
     """The (Korean, English) gloss candidates of ``text``."""
     found: set[tuple[str, str]] = set()
     for match in _ENGLISH_IN.finditer(text):
-        before = _MARKUP.sub("", text[max(0, match.start() - _LOOK_BACK):match.start()]).split()
-        korean: list[str] = []
-        for token in reversed(before[-3:]):
-            if not _HANGUL_TOKEN.fullmatch(token):
-                break
-            korean.insert(0, token)
+        korean = _words_before(text, match.start(), 3, _HANGUL_TOKEN)
         english = _english(match.group(1))
         for n in range(1, len(korean) + 1):
             found.add((" ".join(korean[-n:]), english))
     for match in _HANGUL_IN.finditer(text):
-        before = _MARKUP.sub("", text[max(0, match.start() - _LOOK_BACK):match.start()]).split()
-        words: list[str] = []
-        for token in reversed(before[-4:]):
-            if not _LATIN_TOKEN.fullmatch(token):
-                break
-            words.insert(0, token)
-        korean = " ".join(match.group(1).split())
+        words = _words_before(text, match.start(), 4, _LATIN_TOKEN)
+        hangul = " ".join(match.group(1).split())
         for n in range(1, len(words) + 1):
-            found.add((korean, _english(" ".join(words[-n:]))))
+            found.add((hangul, _english(" ".join(words[-n:]))))
     for match in _REST.finditer(text):
         found.add((" ".join(match.group(1).split()), _english(match.group(2))))
     return found
