@@ -46,44 +46,54 @@ def _best_window(spans: list[Span], taken: list[tuple[int, int]]) -> tuple[int, 
     One pass with a sliding end: the window's matches are counted per (word, value) as they enter and
     leave, and a word's best value is looked at again only when its counts change, so each window's worth
     (as :func:`_worth` computes it) costs a few operations."""
-    free = [s for s in spans if not any(s.start < e and s.end > b for b, e in taken)] if taken else spans
-    index = {id(s): n for n, s in enumerate(spans)} if taken else None
+    if taken:
+        places = [n for n, s in enumerate(spans) if not any(s.start < e and s.end > b for b, e in taken)]
+        free = [spans[n] for n in places]
+    else:
+        places, free = None, spans
+    if not free:
+        return None
+    # the spans' fields as plain lists: the loop below reads them many times
+    starts = [s.start for s in free]
+    ends = [s.end for s in free]
+    groups = [s.group for s in free]
+    values = [s.value for s in free]
     counts: dict[tuple[int, int], int] = {}
     best_of: dict[int, int] = {}  # word → its best value inside the window
     coverage = strong = 0
-    best: tuple[int, int, int] | None = None  # (worth, first, last) as indexes of ``free``
+    best_worth, best_first, best_last = -1, 0, 0
     last = -1  # the last index of ``free`` inside the window
     size = len(free)
-    for k, first in enumerate(free):
-        limit = first.start + SNIPPET_CHARS - LEAD
-        while last + 1 < size and (last + 1 == k or free[last + 1].end <= limit):
+    for k in range(size):
+        limit = starts[k] + SNIPPET_CHARS - LEAD
+        while last + 1 < size and (last + 1 == k or ends[last + 1] <= limit):
             last += 1
-            entering = free[last]
-            key = (entering.group, entering.value)
+            group, value = groups[last], values[last]
+            key = (group, value)
             counts[key] = counts.get(key, 0) + 1
-            if entering.value > PART:
+            if value > PART:
                 strong += 1
-            if entering.value > best_of.get(entering.group, 0):
-                coverage += entering.value - best_of.get(entering.group, 0)
-                best_of[entering.group] = entering.value
-        worth = coverage * 100 + min(strong, 9) * 10 + min(last - k + 1 - strong, 9)
-        if best is None or worth > best[0]:
-            best = (worth, k, last)
-        key = (first.group, first.value)
+            held = best_of.get(group, 0)
+            if value > held:
+                coverage += value - held
+                best_of[group] = value
+        weak = last - k + 1 - strong
+        worth = coverage * 100 + (strong if strong < 9 else 9) * 10 + (weak if weak < 9 else 9)
+        if worth > best_worth:
+            best_worth, best_first, best_last = worth, k, last
+        group, value = groups[k], values[k]
+        key = (group, value)
         counts[key] -= 1
-        if first.value > PART:
+        if value > PART:
             strong -= 1
-        if not counts[key] and best_of.get(first.group) == first.value:
-            group = first.group
-            value = WHOLE if counts.get((group, WHOLE)) else TWIN if counts.get((group, TWIN)) \
+        if not counts[key] and best_of.get(group) == value:
+            now = WHOLE if counts.get((group, WHOLE)) else TWIN if counts.get((group, TWIN)) \
                 else PART if counts.get((group, PART)) else 0
-            coverage += value - first.value
-            best_of[group] = value
-    if best is None:
-        return None
-    if index is None:
-        return best[1], best[2]
-    return index[id(free[best[1]])], index[id(free[best[2]])]
+            coverage += now - value
+            best_of[group] = now
+    if places is None:
+        return best_first, best_last
+    return places[best_first], places[best_last]
 
 
 def _cut(text: str, first: Span, last: Span, floor: int) -> tuple[int, int]:
