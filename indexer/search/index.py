@@ -31,7 +31,8 @@ from indexer.search.expand import Expansion
 from indexer.search.expand import expand as _expand
 from indexer.search.highlight import Marks
 from indexer.search.initials import complete_initials
-from indexer.search.questions import content_words, context_weights, is_question, weigh_fields
+from indexer.search.proximity import apply_proximity
+from indexer.search.questions import content_terms, content_words, context_weights, is_question, weigh_fields
 from indexer.search.results import Choseong, Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout, rank, rank_by
 from indexer.search.scoring import PriorBM25F
@@ -78,6 +79,7 @@ class QueryPlan:
     filter_query: Any = None  # the filters alone (what a search without words browses)
     tiers: Tiers = dataclasses.field(default_factory=Tiers)  # what ranks first (indexer/search/tiers.py)
     groups: list[Any] = dataclasses.field(default_factory=list)  # one query per content word (coverage.py)
+    near: tuple[tuple[str, ...], ...] = ()  # a question's content words' terms (proximity.py)
 
 
 class SearchIndex:
@@ -212,8 +214,9 @@ class SearchIndex:
         scored_query = whoosh_query if filter_query is None else wq.And([whoosh_query, filter_query])
         marks, tiers = _explained(parsed.text, with_bigrams, tuple(expansions))
         groups = [] if late else word_groups(parsed.text, mined, lone)
+        near = content_terms(parsed.text, lone) if question and not late else ()
         return QueryPlan(scored_query, typed_query, all_filters, check, marks=marks, filter_query=filter_query,
-                         tiers=tiers, groups=groups)
+                         tiers=tiers, groups=groups, near=near)
 
     @_reads_index
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
@@ -262,6 +265,8 @@ class SearchIndex:
                 scored = scorer.nothing()
             final = scored.scores * table.prior
             best = candidates(final, scored.matched, wanted)
+            if not timed_out and plan.near:  # a question's words used together (proximity.py)
+                apply_proximity(final, table.prior, scorer, plan.near, best)
             if not timed_out:  # documents holding every word of a short query score up (coverage.py)
                 apply_coverage(final, plan.groups, scorer.holds, best)
             if plan.query is None:  # filters only: browse, newest first (undated and listings last)

@@ -138,9 +138,12 @@ ADJACENCY_FIELDS = {"title": 2.0, "body": 1.0}
 MAX_PAIRS = 12
 
 
-def adjacency_query(text: str, weight: float = ADJACENCY_WEIGHT) -> q.Query | None:
+def adjacency_query(text: str, weight: float = ADJACENCY_WEIGHT,
+                    apart: frozenset[str] = frozenset()) -> q.Query | None:
     """A bonus for consecutive query terms found next to each other: 강화 학습 beats a lone 학습,
-    모두의 연구소 beats 모두의 문제 연구소 (compound parts carry consecutive positions)."""
+    모두의 연구소 beats 모두의 문제 연구소 (compound parts carry consecutive positions). Terms in ``apart``
+    pair with none: a question's context word (파이썬 of 파이썬에서 파일 읽는 법) only says where the question
+    is asked, and pages naming 파이썬 파일 are no better answers for it."""
     if weight <= 0:
         return None
     by_position: dict[int, list[str]] = {}
@@ -150,7 +153,7 @@ def adjacency_query(text: str, weight: float = ADJACENCY_WEIGHT) -> q.Query | No
     for pos, firsts in sorted(by_position.items()):
         for a in firsts:
             for b in by_position.get(pos + 1, []):
-                if a != b and (a, b) not in pairs:
+                if a != b and (a, b) not in pairs and a not in apart and b not in apart:
                     pairs.append((a, b))
     if not pairs:
         return None
@@ -166,12 +169,12 @@ def build(parsed: ParsedQuery, expansions: list[Expansion] | None = None, *, wit
     10,000-document index); the searcher adds it back when the morphemes alone may miss (see
     ``needs_bigrams``). ``lone``: one-syllable pieces of unknown words, never searched as terms of their
     own (indexer/search/unknown.py); ``weights``: terms weighing other than 1 (a question's context words,
-    indexer/search/questions.py).
+    indexer/search/questions.py; those weighing less pair with no other word in the adjacency bonus).
     """
     typed = analyze(parsed.text)
     weights = weights or {}
     should: list[q.Query] = [term_query(t, weights.get(t, 1.0)) for t in typed if t not in lone]
-    adjacent = adjacency_query(parsed.text)
+    adjacent = adjacency_query(parsed.text, apart=frozenset(t for t, w in weights.items() if w < 1.0))
     if adjacent is not None:
         should.append(adjacent)
     grams = bigram_query(parsed.text) if with_bigrams else None

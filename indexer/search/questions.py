@@ -6,8 +6,9 @@ request (방법, 법, 차이, 이유), light verbs (하다, 되다, 쓰다, 있�
 is, i) — weigh as much as the content words in BM25, and pages whose *titles* echo them (…이식하는 법,
 …가져오는 방법, CSS width와 clientWidth의 차이) win over the page that answers. A query recognised as a
 question is searched with its content words only (all of them, when nothing but scaffolding is left), the
-words that only set its context (파이썬에서, … in javascript) weigh half, and its titles and headings weigh
-as its text does.
+words that only set its context (파이썬에서, … in javascript) weigh half and earn no adjacency bonus (파이썬
+파일 is no phrase of 파이썬에서 파일 읽는 법), and its titles and headings weigh as its text does. Pages that
+use its content words near each other again and again score up (indexer/search/proximity.py).
 
 A query is a question when it has a question mark, an interrogative, a question or request ending
 (…나요, …까요, …려면, …ㄴ가요, 알려줘), a request noun, or starts like an English question.
@@ -86,6 +87,20 @@ def context_words(text: str) -> frozenset[str]:
             found.update(words[i + 1:])
             break
     return frozenset(found) if len(found) < len(words) else frozenset()
+
+
+def content_terms(text: str, lone: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], ...]:
+    """The query terms of each word of a question (its scaffolding already out) that is not a context
+    word, ``lone`` syllables left out: the words whose proximity in a page counts
+    (indexer/search/proximity.py)."""
+    context = context_words(text)
+    words = []
+    for word in _WORD.findall(text):
+        if word not in context:
+            terms = tuple(t for t in analyze(word) if t not in lone)
+            if terms:
+                words.append(terms)
+    return tuple(words)
 
 
 def context_weights(text: str) -> dict[str, float]:
