@@ -195,7 +195,7 @@ class Scorer:
             positive = self._eval(query.a, within)
             negative = self._eval(query.b, None)
             positive.matched &= ~negative.matched
-            positive.scores[~positive.matched] = 0.0
+            positive.scores *= positive.matched
             self.release(negative)
             return positive
         if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
@@ -240,8 +240,14 @@ class Scorer:
             out.scores *= query.boost
         if query.scale and out.terms:
             terms, scale = out.terms, query.scale
-            docs = out.matched
-            out.scores[docs] = (out.scores[docs] + (out.counts[docs] - 1) / (terms - scale) ** 2) * (terms - 1) / terms
+            # (score + (count - 1) / (terms - scale)²) × (terms - 1) / terms where matched, 0 elsewhere:
+            # computed over the whole array and multiplied by the mask, branch-free (a boolean-mask
+            # gather or a masked copy costs 5–10× a pass at 100,000 documents)
+            adjusted = (out.counts - 1) / (terms - scale) ** 2
+            adjusted += out.scores
+            adjusted *= terms - 1
+            adjusted /= terms
+            np.multiply(adjusted, out.matched, out=out.scores)
         return out
 
     def _add(self, out: Scored, sub: Any, within: np.ndarray | None, terms: _TermBatch) -> None:
@@ -281,8 +287,8 @@ class Scorer:
             self.release(part)
         if any(p.terms == 0 for p in parts):  # Whoosh: a part with no term in the index matches nothing
             out.matched[:] = False
-        out.scores[~out.matched] = 0.0
-        out.counts[~out.matched] = 0
+        out.scores *= out.matched  # (a pass each, branch-free: masked assignment is ~10× slower)
+        out.counts *= out.matched
         if query.boost != 1.0:
             out.scores *= query.boost
         return out
