@@ -27,14 +27,22 @@ def phrase_hits(lists: list[Postings], docs: np.ndarray, decoder: Callable[[], A
         packed &= ~odd
     hits = np.zeros(len(docs), dtype=bool)
     if packed.any():
-        # a phrase starting at p has word i at p + i: shift every word back to its start, then intersect
+        # a phrase starting at p has word i at p + i: shift every word back to its start, then keep the
+        # starts every word has. The keys (document, position) come out of the decoding in ascending
+        # order, so each word is a sorted array to look the starts up in (no sort, no set operation).
         starts = None
         for i, (doc_index, positions, _) in enumerate(unpacked):
             keep = packed[doc_index] & (positions >= i)
             keys = (doc_index[keep] << 32) | (positions[keep] - i)
-            starts = keys if starts is None else np.intersect1d(starts, keys)
+            if starts is None:
+                starts = keys
+            elif len(keys) and len(starts):
+                at = np.minimum(np.searchsorted(keys, starts), len(keys) - 1)
+                starts = starts[keys[at] == starts]
+            else:
+                starts = keys[:0]
         assert starts is not None
-        hits[np.unique(starts >> 32)] = True
+        hits[starts >> 32] = True
     if not packed.all():  # a gap of 65,536 words or more in a position list: decoded one by one
         decode = decoder()
         for k in np.flatnonzero(~packed).tolist():
