@@ -283,8 +283,7 @@ class SearchIndex:
             hits = [self._hit(searcher, int(doc), float(final[doc]), plan.marks if time.monotonic() < deadline
                               else Marks()) for doc in ranked[(page - 1) * per_page: wanted]]
             matched = np.flatnonzero(scored.matched)
-            facet_counts = {name: table.facets[name].counts(matched) if name in table.facets else {}
-                            for name in ("kind", "lab", "lang")}
+            facet_counts = {"kind": {}, "lab": {}, "lang": {}, **table.facet_counts(matched)}
             total = len(matched)
             scorer.release(scored)  # its arrays serve this thread's next search
         found = SearchResults(raw_query, total, page, per_page, _ms(started), hits, facets=facet_counts,

@@ -155,6 +155,8 @@ def _words(fragment: str) -> set[tuple[str, ...]]:
 
 def _repeats(fragment: str, earlier: list[str]) -> bool:
     """Whether ``fragment`` mostly says what an earlier one said (listings repeat their summaries)."""
+    if not earlier:
+        return False
     mine = _words(fragment)
     return any(len(mine & _words(other)) * 2 >= len(mine) for other in earlier)
 

@@ -19,6 +19,8 @@ from indexer.storage.whoosh_internals import byte_to_length, length_codes
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 SCORED_FIELDS = (*FIELD_WEIGHTS, *BIGRAM_WEIGHTS)
 FACET_FIELDS = ("kind", "lab", "lang")
+#: Combined facet codes are used while kinds × labs × languages stay below this many (a small count table).
+_MAX_COMBINED = 1 << 20
 
 
 @dataclass
@@ -30,7 +32,10 @@ class Facet:
 
     def counts(self, docs: np.ndarray) -> dict[str, int]:
         """Documents per value among ``docs``, most frequent first (ties by value)."""
-        counted = np.bincount(self.codes[docs], minlength=len(self.labels))
+        return self.arrange(np.bincount(self.codes[docs], minlength=len(self.labels)))
+
+    def arrange(self, counted: np.ndarray) -> dict[str, int]:
+        """Counts per code as {value: count}, most frequent first (ties by value), empty values left out."""
         pairs = [(self.labels[i], int(counted[i])) for i in np.flatnonzero(counted) if self.labels[i]]
         return dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
 
@@ -51,6 +56,27 @@ class DocTable:
     #: bool per document: a listing page (home, tag, author, archive: ``page_type`` "listing"), ranked
     #: below content (indexer/search/tiers.py); None for an index without the column
     listing: np.ndarray | None = None
+    _combined: np.ndarray | None = field(default=None, repr=False)  # facet_counts' codes, made on first use
+
+    def facet_counts(self, docs: np.ndarray) -> dict[str, dict[str, int]]:
+        """Every facet's :meth:`Facet.counts` among ``docs``, from one pass over the documents: the facets'
+        codes combined into one code per document (kind × lab × lang values), counted once, then summed
+        per facet."""
+        names = [name for name in FACET_FIELDS if name in self.facets]
+        sizes = [len(self.facets[name].labels) for name in names]
+        if not names or int(np.prod(sizes)) > _MAX_COMBINED:
+            return {name: self.facets[name].counts(docs) for name in names}
+        if self._combined is None:
+            combined = np.zeros(self.size, dtype=np.int64)
+            for name, size in zip(names, sizes, strict=True):
+                combined = combined * size + self.facets[name].codes
+            self._combined = combined.astype(np.int32)
+        table = np.bincount(self._combined[docs], minlength=int(np.prod(sizes))).reshape(sizes)
+        out = {}
+        for axis, name in enumerate(names):
+            counted = table.sum(axis=tuple(a for a in range(len(names)) if a != axis))
+            out[name] = self.facets[name].arrange(counted)
+        return out
 
     @classmethod
     def load(cls, searcher: Any) -> DocTable:
