@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from indexer.analysis import loanword_like, loanword_spelling
 from indexer.mining.glosses import glosses
-from indexer.mining.phonetic import consonants, hangul_sounds, latin_sounds, similarity
+from indexer.mining.phonetic import consonants, hangul_sounds, latin_sounds, sound_similarity
 from indexer.mining.words import Memo, hangul_words, latin_words
 
 GLOSS = "gloss"
@@ -49,15 +49,20 @@ def sound_key(sounds: str) -> str:
 def _hangul_key(word: str) -> str:
     """The sound key of a Hangul word that may be a loanword, else "": one written the way loanwords are
     (two consonants or more), or one made of syllables Hanja read as (가우시안) with three consonants or more,
-    which must then sound all but exactly like the English word (:func:`transliterates`)."""
+    which must then sound all but exactly like the English word (:func:`transliterates`). Both keep to
+    loanword spelling, so a word that does not (있을, 같은: most verb forms) is not read for its sound."""
+    if not loanword_spelling(word):
+        return ""
     key = sound_key(hangul_sounds(word))
-    if loanword_like(word):
-        return key if len(key) >= 2 else ""
-    return key if len(key) >= 3 and loanword_spelling(word) else ""
+    return key if len(key) >= (2 if loanword_like(word) else 3) else ""
+
+
+#: English word → its reading, kept for the candidate pairs it is in (reading English spelling is the dear part)
+_LATIN_SOUNDS = Memo(latin_sounds)
 
 
 def _latin_key(word: str) -> str:
-    return sound_key(latin_sounds(word))
+    return sound_key(_LATIN_SOUNDS[word])
 
 
 _HANGUL_KEYS = Memo(_hangul_key)
@@ -71,7 +76,8 @@ def latin_key(word: str) -> str:
 def _transliterates(pair: tuple[str, str]) -> bool:
     hangul, latin = pair
     exact = len(_LATIN_KEYS[latin]) <= 2 or not loanword_like(hangul)
-    return similarity(hangul, latin) >= (MIN_SIMILARITY_SHORT if exact else MIN_SIMILARITY)
+    return sound_similarity(hangul_sounds(hangul), _LATIN_SOUNDS[latin]) >= (
+        MIN_SIMILARITY_SHORT if exact else MIN_SIMILARITY)
 
 
 _SIMILAR = Memo(_transliterates)

@@ -176,7 +176,12 @@ def consonants(sounds: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def similarity(hangul: str, latin: str) -> float:
     """1 for the same sounds, 0 or less for unrelated words: 1 − distance / consonants of the longer reading."""
-    a, b = hangul_sounds(hangul), latin_sounds(latin)
+    return sound_similarity(hangul_sounds(hangul), latin_sounds(latin))
+
+
+def sound_similarity(a: str, b: str) -> float:
+    """:func:`similarity` of two readings, for a caller that has them already (the miner keeps each English
+    word's reading from computing its sound key: reading it is most of a candidate pair's cost)."""
     if not a or not b:
         return 0.0
     size = max(len(consonants(a)), len(consonants(b)), 1)

@@ -191,8 +191,10 @@ def write_lexicon(folder: Path, df: dict[str, int], whoosh_generation: int, *,
     buckets: dict[tuple[str, int], list[tuple[int, str, str]]] = defaultdict(list)
     for counts, suffix in ((df, ""), (words, "-word")):
         for term, count in counts.items():
+            if suffix and count < WORD_MIN_DF:  # most whole words are written once: not read for a key
+                continue
             found = correction_key(term)
-            if found is not None and (not suffix or count >= WORD_MIN_DF):
+            if found is not None:
                 buckets[(found[0] + suffix, len(found[1]))].append((-count, term, found[1]))
     alphabets = {script: "".join(sorted({c for (s, _), rows in buckets.items() if s.split("-")[0] == script
                                          for _, _, key in rows for c in key}))
