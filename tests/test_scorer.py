@@ -17,7 +17,8 @@ from eval.judgments import load_judgments
 from indexer import SearchIndex
 from indexer.operations.update import update
 from indexer.search.coverage import coverage
-from indexer.search.scorer import Scorer, rank, rank_by
+from indexer.search.scorer import Scorer
+from indexer.search.select import rank, rank_by
 from indexer.storage.postings import read_postings
 from test_index_ops_helpers import copy_crawled, mutate
 from whoosh_reference import whoosh_search

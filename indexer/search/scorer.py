@@ -27,6 +27,7 @@ from whoosh import query as wq
 
 from indexer.search.positions import phrase_hits
 from indexer.search.scoring import BM25_B, BM25_K1
+from indexer.search.select import top
 from indexer.storage import DocTable, PostingCache, Postings
 
 
@@ -232,7 +233,7 @@ class Scorer:
         if deferred:
             # Phrases only add to documents the other parts match: check them for the best candidates.
             # Candidates are ranked by the prior-weighted score the final ranking will use.
-            candidates = _top(out.scores * self.table.prior, out.matched, self.candidates)
+            candidates = top(out.scores * self.table.prior, out.matched, self.candidates)
             for sub in deferred:
                 self._add(out, sub, candidates, terms)
             terms.add_to(out)
@@ -419,31 +420,3 @@ def _positional(query: Any) -> bool:
     if isinstance(query, wq.Phrase):
         return True
     return isinstance(query, wq.Or) and bool(query.subqueries) and all(_positional(q) for q in query.subqueries)
-
-
-def _top(scores: np.ndarray, matched: np.ndarray, k: int) -> np.ndarray:
-    """The ``k`` best-scoring matched documents, as ascending document numbers."""
-    docs = np.flatnonzero(matched)
-    if len(docs) > k:
-        docs = docs[np.argpartition(-scores[docs], k - 1)[:k]]
-    return np.sort(docs)
-
-
-def rank(scores: np.ndarray, matched: np.ndarray, count: int) -> np.ndarray:
-    """The best ``count`` matched documents, best first; ties go to the lower document number."""
-    docs = np.flatnonzero(matched)
-    if not len(docs) or count <= 0:
-        return docs[:0]
-    if len(docs) > count:
-        # keep every document tied with the count-th score, so the tie order below is exact
-        threshold = np.partition(-scores[docs], count - 1)[count - 1]
-        docs = docs[-scores[docs] <= threshold]
-    order = np.lexsort((docs, -scores[docs]))
-    return docs[order][:count]
-
-
-def rank_by(keys: np.ndarray, matched: np.ndarray, count: int) -> np.ndarray:
-    """The first ``count`` matched documents by descending ``keys`` (newest first), ties by number."""
-    docs = np.flatnonzero(matched)
-    order = np.lexsort((docs, -keys[docs]))
-    return docs[order][:count]

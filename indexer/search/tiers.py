@@ -35,6 +35,7 @@ from indexer.analysis import text_analyzer
 from indexer.search.expand import Expansion, key
 from indexer.search.highlight import Marks
 from indexer.search.query import analyze, bigram_query, expansion_query, term_query
+from indexer.search.select import top
 from indexer.storage import PHRASE_FIELDS
 
 __all__ = ["MIN_CANDIDATES", "Compound", "Ordering", "Tiers", "Word", "candidates"]
@@ -152,11 +153,7 @@ class Tiers:
 def candidates(final: np.ndarray, matched: np.ndarray, wanted: int) -> np.ndarray:
     """The numbers (sorted) of the best-scored matching documents, at least :data:`MIN_CANDIDATES` or three
     times ``wanted``: the documents whose tiers and coverage are looked at."""
-    docs = np.flatnonzero(matched)
-    count = max(MIN_CANDIDATES, 3 * wanted)
-    if len(docs) > count:
-        docs = np.sort(docs[np.argpartition(-final[docs], count - 1)[:count]])
-    return docs
+    return top(final, matched, max(MIN_CANDIDATES, 3 * wanted))
 
 
 def _titled(marks: Marks) -> Any | None:
