@@ -81,6 +81,10 @@ class PostingCache:
             if key not in self._entries:
                 self._entries[key] = found
                 self._bytes += found.nbytes if found is not None else 64
+                if positions and (fieldname, text, False) in self._entries:
+                    # the list without positions is served by this one from now on
+                    plain = self._entries.pop((fieldname, text, False))
+                    self._bytes -= plain.nbytes if plain is not None else 64
                 while self._bytes > self.max_bytes and len(self._entries) > 1:
                     _, dropped = self._entries.popitem(last=False)
                     self._bytes -= dropped.nbytes if dropped is not None else 64
