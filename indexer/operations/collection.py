@@ -1,4 +1,4 @@
-"""Fewer cyclic garbage collections while documents are indexed.
+"""Fewer cyclic garbage collections while a rebuild indexes documents and writes its lookup files.
 
 Indexing a document allocates many short-lived containers (analysis tokens, the miner's word sets, the
 suggestion terms) while the heap keeps growing with long-lived ones (postings, memos, counts). With
@@ -12,7 +12,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-#: (young, middle, old) thresholds while indexing; Python's default is (700, 10, 10).
+#: (young, middle, old) thresholds while a rebuild runs; Python's default is (700, 10, 10).
 INDEXING_THRESHOLDS = (50_000, 20, 20)
 
 

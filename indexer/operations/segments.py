@@ -27,7 +27,6 @@ from typing import Any
 from corpus import Document
 from indexer.errors import BuildError
 from indexer.mining import MinedCounts, mine, mined_text
-from indexer.operations.collection import fewer_collections
 from indexer.operations.convert import to_fields
 from indexer.spelling import LEXICON_FIELDS
 from indexer.storage import BulkWriter, index_codec
@@ -90,12 +89,6 @@ class _Sink:
 def fill_index(ix: Any, documents: Iterable[Document], *, procs: int = 1, limitmb: int = 1024,
                progress: Callable[[int], None] | None = None, batch: int = BATCH) -> Filled:
     """Index ``documents`` into the empty index ``ix`` and commit."""
-    with fewer_collections():
-        return _fill(ix, documents, procs, limitmb, progress, batch)
-
-
-def _fill(ix: Any, documents: Iterable[Document], procs: int, limitmb: int,
-          progress: Callable[[int], None] | None, batch: int) -> Filled:
     writer = _writer(ix, limitmb=limitmb)
     try:
         if procs <= 1:
