@@ -94,19 +94,26 @@ def mine(text: str) -> Mined:
     korean = hangul_words(text)
     english = latin_words(text)
     pairs: set[Pair] = {(GLOSS, k, e) for k, e in glosses(text)}
-    # Hangul words by sound key: only loanword-like words have one (looked up without a Python-level loop)
-    korean_list = list(korean)
-    keys = list(map(_HANGUL_KEYS.__getitem__, korean_list))
-    if any(keys):
-        by_key: defaultdict[str, list[str]] = defaultdict(list)
-        for key, word in compress(zip(keys, korean_list, strict=True), keys):
-            by_key[key].append(word)
-        english_list = list(english)
-        for word in compress(english_list, map(by_key.__contains__, map(_LATIN_KEYS.__getitem__, english_list))):
-            for candidate in by_key[_LATIN_KEYS[word]]:
-                if _SIMILAR[(candidate, word)]:
-                    pairs.add((TRANSLITERATION, candidate, word))
-    return Mined(frozenset(korean | english), frozenset(pairs))
+    # the sound keys of the loanword-like Hangul words ("" for the others), looked up without a Python-level
+    # loop; most documents have an English word of one of them in only a few words, so the words are
+    # grouped by key only for the keys an English word has
+    keys = set(map(_HANGUL_KEYS.__getitem__, korean))
+    keys.discard("")
+    if keys:
+        matched = list(compress(english, map(keys.__contains__, map(_LATIN_KEYS.__getitem__, english))))
+        if matched:
+            wanted = set(map(_LATIN_KEYS.__getitem__, matched))
+            by_key: defaultdict[str, list[str]] = defaultdict(list)
+            for word in korean:
+                key = _HANGUL_KEYS[word]
+                if key in wanted:
+                    by_key[key].append(word)
+            for word in matched:
+                for candidate in by_key[_LATIN_KEYS[word]]:
+                    if _SIMILAR[(candidate, word)]:
+                        pairs.add((TRANSLITERATION, candidate, word))
+    korean |= english
+    return Mined(frozenset(korean), frozenset(pairs))
 
 
 class MinedCounts:

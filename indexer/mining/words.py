@@ -35,9 +35,11 @@ def hangul_words(text: str) -> set[str]:
     return set(map(STRIPPED.__getitem__, set(_HANGUL_RUN.findall(text))))
 
 
-def _parts(token: str) -> frozenset[str]:
+def _parts(token: str) -> tuple[str, ...]:
+    # a tuple, not a frozenset: the memo keeps one per distinct token, and a tuple of strings is left out of
+    # the garbage collector's walks (a set never is)
     words = {token.lower(), *(part.lower() for part in _CAMEL.findall(token))}
-    return frozenset(w for w in words if len(w) >= 3 and w not in STOPWORDS and _VOWEL.search(w) and w.isalpha())
+    return tuple(w for w in words if len(w) >= 3 and w not in STOPWORDS and _VOWEL.search(w) and w.isalpha())
 
 
 _LATIN_PARTS = Memo(_parts)

@@ -17,6 +17,7 @@ from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import BuildError
 from indexer.operations.fingerprints import Fingerprints
 from indexer.operations.lock import WriterLock
+from indexer.operations.collection import fewer_collections
 from indexer.operations.lookups import write_lookups
 from indexer.operations.processes import writer_processes_die_with_parent
 from indexer.operations.segments import fill_index
@@ -101,7 +102,7 @@ def rebuild_locked(corpus_path: Path, index_path: Path, *, procs: int = 1, limit
                 fingerprints.add(doc.id, digest)
                 yield doc
 
-        with writer_processes_die_with_parent():
+        with writer_processes_die_with_parent(), fewer_collections():
             filled = fill_index(ix, documents(), procs=procs, limitmb=limitmb, progress=progress)
             fingerprints.write(generation, ix.latest_generation())
             # mined lexicon, spelling and suggestion files, before publishing
