@@ -6,7 +6,7 @@ import gc
 import pytest
 
 from indexer.mining import mine
-from indexer.mining.counts import GLOSS, TRANSLITERATION, _HANGUL_KEYS, _LATIN_KEYS, transliterates
+from indexer.mining.counts import _HANGUL_KEYS, _LATIN_KEYS, GLOSS, TRANSLITERATION, transliterates
 from indexer.mining.words import hangul_words, latin_words
 from indexer.operations.collection import INDEXING_THRESHOLDS, fewer_collections
 

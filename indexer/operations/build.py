@@ -15,9 +15,9 @@ from whoosh import index as whoosh_index
 from corpus import Corpus, Document, ReadReport
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.errors import BuildError
+from indexer.operations.collection import fewer_collections
 from indexer.operations.fingerprints import Fingerprints
 from indexer.operations.lock import WriterLock
-from indexer.operations.collection import fewer_collections
 from indexer.operations.lookups import write_lookups
 from indexer.operations.processes import writer_processes_die_with_parent
 from indexer.operations.segments import fill_index

@@ -35,8 +35,8 @@ from indexer.search.proximity import apply_proximity
 from indexer.search.questions import content_terms, content_words, context_weights, is_question, weigh_fields
 from indexer.search.results import Choseong, Hit, SearchResults
 from indexer.search.scorer import Scorer, SearchTimeout
-from indexer.search.select import rank, rank_by
 from indexer.search.scoring import PriorBM25F
+from indexer.search.select import rank, rank_by
 from indexer.search.snippets import make_snippet, mark_text
 from indexer.search.tiers import Tiers, candidates
 from indexer.search.unknown import LIGHT_VERB_MIN_DOCS, light_verb_stems, lone_syllables, without_absent
