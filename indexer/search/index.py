@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 import numpy as np
 from whoosh import query as wq
 
+import indexer.search.query as userquery
+import indexer.search.related as _related
 from indexer.mining import mined_lexicon_for
-from indexer.search import query as userquery
-from indexer.search import related as _related
 from indexer.search.cache import ResultCache, request_key
 from indexer.search.coverage import MAX_GROUPS, apply_coverage
 from indexer.search.expand import Expansion

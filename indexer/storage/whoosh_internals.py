@@ -67,8 +67,8 @@ from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+import indexer.storage.blocks as blocks
 from indexer.errors import WhooshMismatch
-from indexer.storage import blocks
 
 __all__ = [
     "BLOCK_POSTINGS", "BM25F", "ArrayLeafMatcher", "CompactPositions", "FieldFacet", "Frequency", "IndexCodec",
