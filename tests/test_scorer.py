@@ -149,3 +149,21 @@ def test_postings_match_whoosh_for_terms_of_every_field(search_index: SearchInde
                 if fieldname == "body":
                     assert found.positions is not None and len(found.positions) == len(ids)
         assert read_postings(reader, "body", "no-such-term-xyz", live, positions=False) is None
+
+
+def test_posting_cache_keeps_one_entry_per_list(search_index: SearchIndex) -> None:
+    """A list read with positions replaces the same list read without them, and then serves both."""
+    with search_index.live.held() as generation, generation.index.searcher() as searcher:
+        _, cache = generation.tables(searcher)
+        reader = searcher.reader()
+        texts = (searcher.schema["body"].from_bytes(raw) for raw in reader.lexicon("body"))
+        text = next(t for t in texts if not any(("body", t, p) in cache._entries for p in (False, True)))
+        plain = cache.get(searcher, "body", text)
+        assert plain is not None and plain.positions is None
+        held = cache._bytes
+        full = cache.get(searcher, "body", text, positions=True)
+        assert full is not None and full.positions is not None
+        assert full.ids.tolist() == plain.ids.tolist()
+        assert ("body", text, False) not in cache._entries and ("body", text, True) in cache._entries
+        assert cache._bytes == held - plain.nbytes + full.nbytes
+        assert cache.get(searcher, "body", text) is full
