@@ -237,3 +237,38 @@ def test_11_the_index_pickles_our_classes_by_import_path(tmp_path: Path) -> None
     reopened = door.open_index_files(tmp_path)
     assert isinstance(reopened.schema["body"].format, door.CompactPositions)
     assert SCHEMA_VERSION >= 5  # the version that moved these classes here
+
+
+def test_12_the_field_writer_appends_to_two_struct_files(tmp_path: Path) -> None:
+    from whoosh.filedb.structfile import StructFile
+
+    from indexer.storage.positioned import PositionedFile
+
+    storage = FileStorage(str(tmp_path)).create()
+    schema = Schema(body=TEXT())
+    writer = storage.create_index(schema).writer(codec=door.IndexCodec())
+    fields = door.IndexCodec().field_writer(storage, writer.newsegment)
+    for written in (fields._tindex.dbfile, fields._postfile):
+        assert isinstance(written, StructFile)
+        assert isinstance(written.file, PositionedFile)
+    fields.close()
+    writer.cancel()
+    for source in (inspect.getsource(whoosh3.W3FieldWriter), inspect.getsource(whoosh3.W3PostingsWriter)):
+        assert ".seek(" not in source  # written front to back: a counted position is the file's position
+
+
+def test_12_a_segment_of_many_terms_reads_back_through_counted_positions(tmp_path: Path) -> None:
+    schema = Schema(id=ID(stored=True), body=TEXT())
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    with ix.writer(codec=door.IndexCodec(blocklimit=3)) as writer:
+        for n in range(200):
+            writer.add_document(id=f"d{n}", body=f"common word{n} shared{n % 7}")
+    reopened = door.open_index_files(tmp_path)
+    with reopened.searcher() as searcher:
+        ids = {searcher.stored_fields(d)["id"]: d for d in range(200)}
+        assert list(searcher.postings("body", "common").all_ids()) == list(range(200))
+        for n in range(200):
+            assert list(searcher.postings("body", f"word{n}").all_ids()) == [ids[f"d{n}"]]
+        for k in range(7):
+            assert sorted(searcher.postings("body", f"shared{k}").all_ids()) == \
+                sorted(ids[f"d{n}"] for n in range(200) if n % 7 == k)

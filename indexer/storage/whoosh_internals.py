@@ -43,6 +43,7 @@ same number in ``tests/test_whoosh_contract.py`` (so another release fails one n
 11. The table of contents pickles the schema (so :class:`CompactPositions`) and each segment its codec
     (so :class:`IndexCodec`) by import path: moving either, or changing what they write, raises
     ``SCHEMA_VERSION`` (:mod:`indexer.storage.schema`).
+12. ``W3FieldWriter`` only appends to ``_tindex.dbfile`` and ``_postfile``, StructFiles wrapping ``file``.
 """
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ from whoosh.writing import SegmentWriter
 
 import indexer.storage.blocks as blocks
 from indexer.errors import WhooshMismatch
+from indexer.storage.positioned import PositionedFile
 
 __all__ = [
     "BLOCK_POSTINGS", "BM25F", "ArrayLeafMatcher", "CompactPositions", "FieldFacet", "Frequency", "IndexCodec",
@@ -173,12 +175,10 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         count = len(ids)
         for start in range(0, count, limit):
             stop = min(start + limit, count)
-            self._ids = ids[start:stop]
-            self._weights = weights[start:stop]
+            self._ids, self._weights = ids[start:stop], weights[start:stop]
             self._values = values[start:stop] if values else []
             known = [length for length in lengths[start:stop] if length]
-            self._minlength = min(known) if known else None
-            self._maxlength = max(known) if known else 0
+            self._minlength, self._maxlength = (min(known), max(known)) if known else (None, 0)
             self._maxweight = max(0, max(self._weights))
             self._write_block(last=stop == count)
 
@@ -188,13 +188,11 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._terminfo.add_block(self)
         data = blocks.encode(self._ids, self._weights, self._values, self._format.fixed_value_size(),
                              self._compression or 0)
-        ids = self._ids
-        info = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
+        info = pickle.dumps((len(self._ids), self._ids[-1], self._maxweight, self._compression,
                              length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
         size = len(info) + len(data)
         self._postfile.write_int(-size if last else size)  # negative: the last block of the list
-        self._postfile.write(info)
-        self._postfile.write(data)
+        self._postfile.write(info + data)
         self._blockcount += 1
         self._new_block()
 
@@ -225,8 +223,7 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         self._weights = self.block().weights.tolist()
 
     def _read_values(self) -> None:
-        block = self.block()
-        self._values = block.values() if block.lengths is not None else (None,) * self._blocklength
+        self._values = self.block().values() if self.block().lengths is not None else (None,) * self._blocklength
 
 
 class IndexCodec(whoosh3.W3Codec):
@@ -254,6 +251,12 @@ class IndexCodec(whoosh3.W3Codec):
 
     def per_document_reader(self, storage: Any, segment: Any) -> Any:
         return _LengthsInMemory(storage, segment)
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        writer = whoosh3.W3FieldWriter(self, storage, segment)
+        for written in (writer._tindex.dbfile, writer._postfile):  # tell() without a system call per term
+            written.file = PositionedFile(written.file)
+        return writer
 
 
 # -- posting lists read whole ---------------------------------------------------------------------
@@ -374,8 +377,7 @@ class SegmentFiller(SegmentWriter):
         self._check_fields(self.schema, names)
         perdoc.start_doc(docnum)
         for name in names:
-            value = fields[name]
-            if value is None:
+            if (value := fields[name]) is None:
                 continue
             field = self.schema[name]
             length = 0
