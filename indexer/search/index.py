@@ -81,6 +81,7 @@ class QueryPlan:
     tiers: Tiers = dataclasses.field(default_factory=Tiers)  # what ranks first (indexer/search/tiers.py)
     groups: list[Any] = dataclasses.field(default_factory=list)  # one query per content word (coverage.py)
     near: tuple[tuple[str, ...], ...] = ()  # a question's content words' terms (proximity.py)
+    question: bool = False  # a question: its terms' fields saturated together (joint.py)
 
 
 class SearchIndex:
@@ -217,7 +218,7 @@ class SearchIndex:
         groups = [] if late else word_groups(parsed.text, mined, lone)
         near = content_terms(parsed.text, lone) if question and not late else ()
         return QueryPlan(scored_query, typed_query, all_filters, check, marks=marks, filter_query=filter_query,
-                         tiers=tiers, groups=groups, near=near)
+                         tiers=tiers, groups=groups, near=near, question=question)
 
     @_reads_index
     def search(self, raw_query: str, *, page: int = 1, per_page: int = 10,
@@ -256,7 +257,8 @@ class SearchIndex:
             table, postings = generation.tables(searcher)
             wanted = page * per_page
             scorer = Scorer(table, postings, searcher, B=self.weighting.B, K1=self.weighting.K1,
-                            candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=deadline)
+                            candidates=max(MIN_CANDIDATES, 3 * wanted), deadline=deadline,
+                            joint_fields=plan.question)
             timed_out = False
             try:
                 scored = scorer.evaluate(plan.query if plan.query is not None else plan.filter_query)

@@ -26,6 +26,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from whoosh.query import Phrase
+
 from indexer.analysis import morphemes
 from indexer.search.query import analyze
 
@@ -113,15 +115,20 @@ def context_weights(text: str) -> dict[str, float]:
 
 
 #: A question is answered by a page's text rather than named by its title: title and headings weigh as
-#: the body does (their usual weight is 2) for the terms of a question.
+#: the body does (their usual weight is 2) for the terms of a question, and its words side by side in a
+#: title — the title echoing the question — count half what they count in the text (the adjacency bonus
+#: weighs titles 2, the body 1). Its terms' fields are also saturated together (indexer/search/joint.py).
 QUESTION_FIELD_SCALE = {"title": 0.5, "headings": 0.5}
+QUESTION_PHRASE_SCALE = {"title": 0.25, "headings": 0.25}
 
 
-def weigh_fields(query: Any, scale: dict[str, float] = QUESTION_FIELD_SCALE) -> Any:
+def weigh_fields(query: Any, scale: dict[str, float] = QUESTION_FIELD_SCALE,
+                 phrase_scale: dict[str, float] = QUESTION_PHRASE_SCALE) -> Any:
     """``query`` (freshly built, changed in place) with the boosts of its leaves in the ``scale`` fields
-    multiplied by their factor; returns it."""
+    (its phrases: the ``phrase_scale`` fields) multiplied by their factor; returns it."""
     for leaf in query.leaves():
-        factor = scale.get(getattr(leaf, "fieldname", None) or "")
+        factors = phrase_scale if isinstance(leaf, Phrase) else scale
+        factor = factors.get(getattr(leaf, "fieldname", None) or "")
         if factor is not None:
             leaf.boost *= factor
     return query

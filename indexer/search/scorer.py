@@ -3,7 +3,8 @@
 The query is the Whoosh query object indexer/search/query.py builds (Term, Or with a coordination scale, And,
 DisjunctionMax, Phrase, AndNot, NullQuery); this module gives it the same meaning Whoosh's matchers do:
 
-* Term: BM25F (the parameters of indexer/search/scoring.py) times the term's boost;
+* Term: BM25F (the parameters of indexer/search/scoring.py) times the term's boost; with ``joint_fields``
+  (questions) one term's fields are saturated together instead of added (indexer/search/joint.py);
 * Or: the sum of the parts; with ``scale`` Whoosh's coordination ("SQR") adjustment, which adds a small
   bonus per matching term; an Or of one part is that part;
 * And: documents matching every part, the sum of their scores; DisjunctionMax: the best part;
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from indexer.search.joint import add_joint, is_field_group
 from indexer.search.positions import phrase_hits
 from indexer.search.scoring import BM25_B, BM25_K1
 from indexer.search.select import top
@@ -49,8 +51,10 @@ class Scorer:
     """Evaluates queries against one generation (its :class:`DocTable` and :class:`PostingCache`)."""
 
     def __init__(self, table: DocTable, postings: PostingCache, searcher: Any, *, B: float = BM25_B,
-                 K1: float = BM25_K1, candidates: int = 256, deadline: float | None = None) -> None:
+                 K1: float = BM25_K1, candidates: int = 256, deadline: float | None = None,
+                 joint_fields: bool = False) -> None:
         self.table = table
+        self.joint_fields = joint_fields  # a term's fields saturated together (indexer/search/joint.py)
         self.postings = postings
         self.searcher = searcher
         self.B = B
@@ -261,6 +265,9 @@ class Scorer:
             if len(found.ids):
                 scores = self._bm25(sub.fieldname, sub.text, found)
                 terms.append(found.ids, scores * sub.boost if sub.boost != 1.0 else scores)
+            return
+        if self.joint_fields and is_field_group(sub):
+            add_joint(self, out, sub)
             return
         if isinstance(sub, wq.Or) and not isinstance(sub, wq.DisjunctionMax) and not sub.scale and sub.boost == 1.0 \
                 and not (within is None and _positional(sub)):
