@@ -28,6 +28,7 @@ DOCS = [
     _doc(0, "WAV 파일 읽고 쓰기", "WAV 파일을 읽고 WAV 파일을 쓴다. " * 3),
     _doc(1, "입력과 출력", ("파일을 열고 파일을 읽는 방법을 설명한다. 파일 읽기는 쉽다. " + FILLER * 4) * 10),
     *[_doc(n, f"기타 문서 {n}", ("파일 " if n % 2 else "읽는 ") + FILLER * (n % 4 + 1)) for n in range(2, 30)],
+    _doc(30, "WAV 목록", FILLER * 2),  # WAV in its title only
 ]
 
 
@@ -69,11 +70,32 @@ def test_a_word_in_the_text_alone_scores_as_before_and_two_fields_saturate_once(
     assert joined["d0"] < added["d0"]  # title and text: saturated together, not added
 
 
-def test_the_dense_and_the_sparse_sums_agree(index_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sparse, _ = _scores(index_path, term_query("파일"), joint_fields=True)
-    monkeypatch.setattr(joint, "_DENSE_RATIO", 10**9)  # every list counts as long
-    dense, _ = _scores(index_path, term_query("파일"), joint_fields=True)
-    assert sparse == pytest.approx(dense)
+def test_the_merge_equals_bm25f_summed_document_by_document(index_path: Path) -> None:
+    """Every document of every field list, the title-only one (d30) included, against BM25F written out."""
+    group = term_query("wav")
+    joined, counts = _scores(index_path, group, joint_fields=True)
+    index = SearchIndex(index_path, warm=False)
+    generation = index.live.current()
+    with index._reading(generation) as searcher:
+        table, postings = generation.tables(searcher)
+        scorer = Scorer(table, postings, searcher)
+        pseudo: dict[int, float] = {}
+        fields: dict[int, int] = {}
+        for leaf in group.subqueries:
+            found = postings.get(searcher, leaf.fieldname, leaf.text)
+            if found is None or leaf.fieldname not in table.lengths:
+                continue
+            average = table.average_length[leaf.fieldname]
+            for doc, tf in zip(found.ids.tolist(), found.weights.tolist(), strict=True):
+                norm = (1 - scorer.B) + scorer.B * table.lengths[leaf.fieldname][doc] / average
+                pseudo[doc] = pseudo.get(doc, 0.0) + leaf.boost * tf / norm
+                fields[doc] = fields.get(doc, 0) + 1
+        idf = searcher.idf("body", "wav")
+        ids = {n: searcher.stored_fields(n)["id"] for n in range(table.size)}
+    expected = {ids[d]: idf * p * (scorer.K1 + 1) / (p + scorer.K1) for d, p in pseudo.items()}
+    assert "d30" in expected and "d0" in expected
+    assert joined == pytest.approx(expected)
+    assert counts == {ids[d]: n for d, n in fields.items()}
 
 
 def test_a_question_ranks_the_page_that_answers_over_the_title_that_echoes_it(

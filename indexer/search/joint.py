@@ -25,9 +25,6 @@ from whoosh import query as wq
 
 #: The field whose inverse document frequency weighs a joint term (the page's text).
 IDF_FIELD = "body"
-#: Above one posting per this many documents, sums are taken over the whole index (a bincount pass)
-#: rather than over the sorted postings.
-_DENSE_RATIO = 8
 
 
 def is_field_group(query: Any) -> bool:
@@ -52,10 +49,14 @@ def _normalised(scorer: Any, fieldname: str, found: Any) -> np.ndarray:
     return tf
 
 
-def add_joint(scorer: Any, out: Any, group: Any) -> None:
-    """Add the term group's BM25F scores, matches and leaf counts to ``out`` (a scorer's running sum)."""
-    ids: list[np.ndarray] = []
-    weighted: list[np.ndarray] = []
+def add_joint(scorer: Any, out: Any, group: Any, terms: Any) -> None:
+    """Add the term group's BM25F scores, matches and leaf counts to ``out`` (a scorer's running sum; its
+    scores and matches through ``terms``, the scorer's batch of term leaves).
+
+    The shorter lists are merged into the longest one (the body's, usually: a word of the title is in the
+    text too) by binary search, the few documents only they hold merged apart (passes over the whole index
+    cost five times more at 100,000 documents)."""
+    lists: list[tuple[np.ndarray, np.ndarray]] = []
     idf = None
     for leaf in group.subqueries:
         found = scorer.postings.get(scorer.searcher, leaf.fieldname, leaf.text, False)
@@ -64,23 +65,44 @@ def add_joint(scorer: Any, out: Any, group: Any) -> None:
         out.terms += 1
         if not len(found.ids) or leaf.fieldname not in scorer.table.lengths:
             continue
-        ids.append(found.ids)
         tf = _normalised(scorer, leaf.fieldname, found)
-        weighted.append(tf * leaf.boost if leaf.boost != 1.0 else tf)
+        lists.append((found.ids, tf * leaf.boost if leaf.boost != 1.0 else tf))
         if idf is None or leaf.fieldname == IDF_FIELD:
             idf = scorer.searcher.idf(leaf.fieldname, leaf.text)
-    if not ids or idf is None:
+    if not lists or idf is None:
         return
-    every = np.concatenate(ids)
-    if len(every) * _DENSE_RATIO >= len(out.scores):
-        pseudo = np.bincount(every, weights=np.concatenate(weighted), minlength=len(out.scores))
-        fields = np.bincount(every, minlength=len(out.scores))
-        held = np.flatnonzero(fields)
-        pseudo, fields = pseudo[held], fields[held]
-    else:
-        held, where = np.unique(every, return_inverse=True)
-        pseudo = np.bincount(where, weights=np.concatenate(weighted))
-        fields = np.bincount(where)
-    out.scores[held] += idf * pseudo * (scorer.K1 + 1) / (pseudo + scorer.K1)
-    out.matched[held] = True
-    out.counts[held] += fields.astype(np.int32)
+    lists.sort(key=lambda pair: -len(pair[0]))
+    held, pseudo = lists[0][0], lists[0][1].copy()
+    fields = np.ones(len(held), dtype=np.int32)
+    apart: list[tuple[np.ndarray, np.ndarray]] = []
+    for ids, tf in lists[1:]:
+        at = np.minimum(np.searchsorted(held, ids), len(held) - 1)
+        inside = held[at] == ids
+        pseudo[at[inside]] += tf[inside]  # a list's ids are distinct: no index repeats
+        fields[at[inside]] += 1
+        if not inside.all():
+            apart.append((ids[~inside], tf[~inside]))
+    if apart:
+        alone, sums, counts = _merged(apart)
+        held = np.concatenate((held, alone))
+        pseudo = np.concatenate((pseudo, sums))
+        fields = np.concatenate((fields, counts))
+    pseudo *= (scorer.K1 + 1) * idf / (pseudo + scorer.K1)
+    terms.append(held, pseudo)  # one leaf count per document; the other fields that matched counted here
+    several = np.flatnonzero(fields > 1)
+    if len(several):
+        out.counts[held[several]] += fields[several] - 1
+
+
+def _merged(lists: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct documents of sorted id lists, with their summed frequencies and how many lists hold
+    them (a stable sort finds the lists' sorted runs: linear, where a fresh sort is not)."""
+    if len(lists) == 1:
+        ids, tf = lists[0]
+        return ids, tf, np.ones(len(ids), dtype=np.int32)
+    ids = np.concatenate([ids for ids, _ in lists])
+    order = np.argsort(ids, kind="stable")
+    ids, tf = ids[order], np.concatenate([tf for _, tf in lists])[order]
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    counts = np.diff(np.append(starts, len(ids))).astype(np.int32)
+    return ids[starts], np.add.reduceat(tf, starts), counts

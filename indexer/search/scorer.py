@@ -221,6 +221,11 @@ class Scorer:
         return out
 
     def _or(self, query: wq.Or, within: np.ndarray | None) -> Scored:
+        if self.joint_fields and is_field_group(query):  # a one-word query's group, evaluated alone
+            out, terms = self._empty(), _TermBatch()
+            add_joint(self, out, query, terms)
+            terms.add_to(out)
+            return out
         subs = list(query.subqueries)
         if len(subs) == 1:  # Whoosh: an Or of one part is that part (boost and scale ignored)
             return self._eval(subs[0], within)
@@ -267,7 +272,7 @@ class Scorer:
                 terms.append(found.ids, scores * sub.boost if sub.boost != 1.0 else scores)
             return
         if self.joint_fields and is_field_group(sub):
-            add_joint(self, out, sub)
+            add_joint(self, out, sub, terms)
             return
         if isinstance(sub, wq.Or) and not isinstance(sub, wq.DisjunctionMax) and not sub.scale and sub.boost == 1.0 \
                 and not (within is None and _positional(sub)):
