@@ -65,8 +65,12 @@ def assert_same(index: SearchIndex, text: str, filters: dict[str, list[str]], so
     if sort == "relevance":
         assert np.allclose(scores[start:], want.scores[start:], rtol=1e-6), text
     # The search reorders by its tiers, never rescores: same total, facets, and each hit's Whoosh score.
+    # (A question's terms are scored over their fields jointly, which Whoosh cannot do: the same matches,
+    # other scores, checked against BM25F written out in tests/test_joint_fields.py.)
     got = index.search(text, filters=filters, sort=sort, page=page, per_page=per_page)
     assert got.total == want.total and got.facets == want.facets, text
+    if index.plan(text, filters).question:
+        return
     everything = whoosh_search(index, text, filters, limit=1000)
     score_of = dict(zip(everything.ids, everything.scores, strict=True))
     assert np.allclose([h.score for h in got.hits], [score_of[h.id] for h in got.hits], rtol=1e-6), text
