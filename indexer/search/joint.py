@@ -8,10 +8,13 @@ chapter that uses them page after page, because the title's score comes on top o
 already saturated.
 
 Here a question's term group — the Or of one term in every field, as indexer/search/query.py builds it —
-is scored the BM25F way: each field's frequency is length-normalised and weighted by its boost, the sum is
-one pseudo-frequency, and that is saturated once (K1) and weighed by the term's inverse document frequency
-in the body (in its first field with postings when the body has none). A title occurrence still counts,
-as two body occurrences do (its weight), but it cannot lift a page past one whose text is full of the word.
+is scored the BM25F way over the page's own text (:data:`TEXT_FIELDS`: title, headings, body): each
+field's frequency is length-normalised and weighted by its boost, the sum is one pseudo-frequency, and that
+is saturated once (K1) and weighed by the term's inverse document frequency in the body (in its first text
+field with postings when the body has none). A title occurrence still counts, as a body occurrence does
+(a question's title weight, indexer/search/questions.py), but it cannot lift a page past one whose text is
+full of the word. The fields that describe the page rather than say it (its lab, author, repository,
+description, URL) add their own BM25 as before.
 
 Matching and coordination are as before: a document matches when a field does, and each matching field
 counts as one matching leaf (Whoosh's coordination bonus).
@@ -23,6 +26,8 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+#: The fields saturated together: the page's text.
+TEXT_FIELDS = frozenset({"title", "headings", "body"})
 #: The field whose inverse document frequency weighs a joint term (the page's text).
 IDF_FIELD = "body"
 
@@ -49,16 +54,21 @@ def _normalised(scorer: Any, fieldname: str, found: Any) -> np.ndarray:
     return tf
 
 
-def add_joint(scorer: Any, out: Any, group: Any, terms: Any) -> None:
+def add_joint(scorer: Any, out: Any, group: Any, terms: Any) -> list[Any]:
     """Add the term group's BM25F scores, matches and leaf counts to ``out`` (a scorer's running sum; its
-    scores and matches through ``terms``, the scorer's batch of term leaves).
+    scores and matches through ``terms``, the scorer's batch of term leaves); returns the leaves outside
+    :data:`TEXT_FIELDS`, for the scorer to add as it adds any term.
 
     The shorter lists are merged into the longest one (the body's, usually: a word of the title is in the
     text too) by binary search, the few documents only they hold merged apart (passes over the whole index
     cost five times more at 100,000 documents)."""
     lists: list[tuple[np.ndarray, np.ndarray]] = []
     idf = None
+    others = []
     for leaf in group.subqueries:
+        if leaf.fieldname not in TEXT_FIELDS:
+            others.append(leaf)
+            continue
         found = scorer.postings.get(scorer.searcher, leaf.fieldname, leaf.text, False)
         if found is None:
             continue
@@ -70,7 +80,7 @@ def add_joint(scorer: Any, out: Any, group: Any, terms: Any) -> None:
         if idf is None or leaf.fieldname == IDF_FIELD:
             idf = scorer.searcher.idf(leaf.fieldname, leaf.text)
     if not lists or idf is None:
-        return
+        return others
     lists.sort(key=lambda pair: -len(pair[0]))
     held, pseudo = lists[0][0], lists[0][1].copy()
     fields = np.ones(len(held), dtype=np.int32)
@@ -92,6 +102,7 @@ def add_joint(scorer: Any, out: Any, group: Any, terms: Any) -> None:
     several = np.flatnonzero(fields > 1)
     if len(several):
         out.counts[held[several]] += fields[several] - 1
+    return others
 
 
 def _merged(lists: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

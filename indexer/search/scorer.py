@@ -223,7 +223,8 @@ class Scorer:
     def _or(self, query: wq.Or, within: np.ndarray | None) -> Scored:
         if self.joint_fields and is_field_group(query):  # a one-word query's group, evaluated alone
             out, terms = self._empty(), _TermBatch()
-            add_joint(self, out, query, terms)
+            for leaf in add_joint(self, out, query, terms):
+                self._add(out, leaf, within, terms)
             terms.add_to(out)
             return out
         subs = list(query.subqueries)
@@ -272,7 +273,8 @@ class Scorer:
                 terms.append(found.ids, scores * sub.boost if sub.boost != 1.0 else scores)
             return
         if self.joint_fields and is_field_group(sub):
-            add_joint(self, out, sub, terms)
+            for leaf in add_joint(self, out, sub, terms):
+                self._add(out, leaf, within, terms)
             return
         if isinstance(sub, wq.Or) and not isinstance(sub, wq.DisjunctionMax) and not sub.scale and sub.boost == 1.0 \
                 and not (within is None and _positional(sub)):
