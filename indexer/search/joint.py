@@ -63,7 +63,7 @@ def add_joint(scorer: Any, out: Any, group: Any, terms: Any) -> list[Any]:
     text too) by binary search, the few documents only they hold merged apart (passes over the whole index
     cost five times more at 100,000 documents)."""
     lists: list[tuple[np.ndarray, np.ndarray]] = []
-    idf = None
+    idf_from: tuple[str, str, Any] | None = None  # the field, term and postings that give the idf
     others = []
     for leaf in group.subqueries:
         if leaf.fieldname not in TEXT_FIELDS:
@@ -77,10 +77,11 @@ def add_joint(scorer: Any, out: Any, group: Any, terms: Any) -> list[Any]:
             continue
         tf = _normalised(scorer, leaf.fieldname, found)
         lists.append((found.ids, tf * leaf.boost if leaf.boost != 1.0 else tf))
-        if idf is None or leaf.fieldname == IDF_FIELD:
-            idf = scorer.searcher.idf(leaf.fieldname, leaf.text)
-    if not lists or idf is None:
+        if idf_from is None or leaf.fieldname == IDF_FIELD:
+            idf_from = (leaf.fieldname, leaf.text, found)
+    if not lists or idf_from is None:
         return others
+    idf = scorer.idf(*idf_from)
     lists.sort(key=lambda pair: -len(pair[0]))
     held, pseudo = lists[0][0], lists[0][1].copy()
     fields = np.ones(len(held), dtype=np.int32)

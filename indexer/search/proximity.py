@@ -57,7 +57,7 @@ def proximity(scorer: Any, words: Sequence[Sequence[str]], docs: np.ndarray) -> 
             found = scorer.postings.get(scorer.searcher, FIELD, term, True)
             if found is None or not len(found.ids) or found.positions is None:
                 continue
-            word_idf = max(word_idf, _idf(scorer, term, found))
+            word_idf = max(word_idf, scorer.idf(FIELD, term, found))
             at = np.minimum(np.searchsorted(found.ids, docs), len(found.ids) - 1)
             held = np.flatnonzero(found.ids[at] == docs)
             if len(held):
@@ -90,14 +90,6 @@ def proximity(scorer: Any, words: Sequence[Sequence[str]], docs: np.ndarray) -> 
     average = scorer.table.average_length.get(FIELD) or 1.0
     saturated = counts * (SATURATION + 1) / (counts + SATURATION * ((1 - b) + b * lengths / average))
     return PROXIMITY_WEIGHT * (sum(idfs) / len(idfs)) * saturated
-
-
-def _idf(scorer: Any, term: str, found: Any) -> float:
-    """The term's inverse document frequency in the field, kept with its postings for the generation."""
-    idf = found.memo.get("idf")
-    if idf is None:
-        idf = found.memo["idf"] = np.array(scorer.searcher.idf(FIELD, term), dtype=np.float64)
-    return float(idf)
 
 
 def apply_proximity(final: np.ndarray, prior: np.ndarray, scorer: Any, words: Sequence[Sequence[str]],

@@ -78,10 +78,18 @@ class Scorer:
             scores.flags.writeable = False
         return scores
 
+    def idf(self, fieldname: str, text: str, found: Postings) -> float:
+        """The term's inverse document frequency in the field (``found``: its postings, which keep it for
+        the generation)."""
+        idf = found.memo.get("idf")
+        if idf is None:
+            idf = found.memo["idf"] = np.array(self.searcher.idf(fieldname, text), dtype=np.float64)
+        return float(idf)
+
     def _compute_bm25(self, fieldname: str, text: str, found: Postings) -> np.ndarray:
         if fieldname not in self.table.lengths:  # not a scored text field (a filter): Whoosh scores the weight
             return found.weights.astype(np.float64)
-        idf = self.searcher.idf(fieldname, text)
+        idf = self.idf(fieldname, text, found)
         lengths = self.table.lengths[fieldname][found.ids]
         avg = self.table.average_length.get(fieldname) or 1.0
         tf = found.weights.astype(np.float64)
@@ -223,8 +231,7 @@ class Scorer:
     def _or(self, query: wq.Or, within: np.ndarray | None) -> Scored:
         if self.joint_fields and is_field_group(query):  # a one-word query's group, evaluated alone
             out, terms = self._empty(), _TermBatch()
-            for leaf in add_joint(self, out, query, terms):
-                self._add(out, leaf, within, terms)
+            self._add_joint(out, query, within, terms)
             terms.add_to(out)
             return out
         subs = list(query.subqueries)
@@ -273,8 +280,7 @@ class Scorer:
                 terms.append(found.ids, scores * sub.boost if sub.boost != 1.0 else scores)
             return
         if self.joint_fields and is_field_group(sub):
-            for leaf in add_joint(self, out, sub, terms):
-                self._add(out, leaf, within, terms)
+            self._add_joint(out, sub, within, terms)
             return
         if isinstance(sub, wq.Or) and not isinstance(sub, wq.DisjunctionMax) and not sub.scale and sub.boost == 1.0 \
                 and not (within is None and _positional(sub)):
@@ -287,6 +293,11 @@ class Scorer:
         out.counts += part.counts
         out.terms += part.terms
         self.release(part)
+
+    def _add_joint(self, out: Scored, group: Any, within: np.ndarray | None, terms: _TermBatch) -> None:
+        """One term's text fields saturated together (indexer/search/joint.py), its other fields added."""
+        for leaf in add_joint(self, out, group, terms):
+            self._add(out, leaf, within, terms)
 
     def _and(self, query: wq.And, within: np.ndarray | None) -> Scored:
         parts = [self._eval(sub, within) for sub in query.subqueries]
